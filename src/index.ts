@@ -1,0 +1,4 @@
+export * from './errors.js';
+export type * from './config/model.js';
+export type * from './config/load-options.js';
+export type * from './runtime/invoker.js';

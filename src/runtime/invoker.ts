@@ -1,0 +1,40 @@
+/**
+ * How the gateway calls a function. The Node runtime (isolated handler processes) implements it;
+ * tests may inject their own for fault injection.
+ */
+export interface Invoker {
+  /** Invoke a function of the service by its key in `functions:`. Never rejects: failures are results. */
+  invoke(functionKey: string, event: unknown, options?: InvokeOptions): Promise<InvokeResult>;
+  /** Stop every instance; pending invocations settle as failures. */
+  close(): Promise<void>;
+}
+
+export interface InvokeOptions {
+  /** The Lambda request id (`context.awsRequestId`); generated when absent. */
+  awsRequestId?: string;
+  /** Cap on the invocation's duration in ms (API Gateway's 29 s integration timeout); the function's own timeout still applies. */
+  deadlineMs?: number;
+}
+
+export type InvokeResult = InvokeSuccess | InvokeFailure;
+
+export interface InvokeSuccess {
+  ok: true;
+  /** What the handler returned or passed to its callback (undefined when nothing). */
+  value: unknown;
+  durationMs: number;
+}
+
+export interface InvokeFailure {
+  ok: false;
+  /**
+   * `error`: the handler threw/rejected/called back with an error;
+   * `timeout`: the function's timeout (or the deadline) passed; the instance was replaced;
+   * `crash`: the instance died (process.exit, out of memory, uncaught exception);
+   * `init`: the module failed to load or the export is not a function.
+   */
+  kind: 'error' | 'timeout' | 'crash' | 'init';
+  /** As Lambda reports it: `{ errorType, errorMessage, trace? }`. */
+  error: { errorType: string; errorMessage: string; trace?: string[] };
+  durationMs: number;
+}
