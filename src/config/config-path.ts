@@ -1,0 +1,21 @@
+/** A path into the configuration: object keys and array indexes. */
+export type PathSegment = string | number;
+export type ConfigPath = readonly PathSegment[];
+
+const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/;
+
+/** Formats a path as users read it: `functions.connect.events[0].websocket`. */
+export function formatConfigPath(path: ConfigPath): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (PLAIN_KEY.test(segment)) out += out === '' ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+
+/** Splits a Serverless variable address (`custom.a.b`, also `list.0`) into segments. */
+export function parseAddress(address: string): string[] {
+  return address === '' ? [] : address.split('.');
+}

@@ -1,0 +1,43 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { WsgateError } from '../errors.js';
+import type { LoadedService, LoadServiceOptions } from './load-options.js';
+import { assertSupportedConfigFile, findConfigFile } from './find-config-file.js';
+import { parseDocument } from './parse-document.js';
+import { normalizeService } from './normalize.js';
+import { isRecord } from './is-record.js';
+import { DEFAULT_REGION, DEFAULT_STAGE } from './defaults.js';
+
+/**
+ * Loads a service: finds and parses the configuration, resolves its variables, validates it (every
+ * issue at once) and returns the normalized ServiceModel with the resolved configuration.
+ */
+export async function loadService(options: LoadServiceOptions = {}): Promise<LoadedService> {
+  const serviceDir = path.resolve(options.serviceDir ?? process.cwd());
+  const configFile = findConfigFile(serviceDir, options.configFile);
+  assertSupportedConfigFile(configFile);
+  const text = await readFile(configFile, 'utf8');
+  const { value } = parseDocument(text, configFile);
+  if (!isRecord(value)) {
+    throw new WsgateError({
+      code: 'CONFIG_NOT_AN_OBJECT',
+      message: `${path.basename(configFile)} must contain an object with service, provider and functions`,
+      location: { file: configFile, line: 1, column: 1 },
+    });
+  }
+  const config = value;
+  const provider = isRecord(config.provider) ? config.provider : {};
+  const stage = options.stage ?? stringOption(options.cliOptions?.stage) ?? stringValue(provider.stage) ?? DEFAULT_STAGE;
+  const region =
+    options.region ?? stringOption(options.cliOptions?.region) ?? stringValue(provider.region) ?? DEFAULT_REGION;
+  const model = normalizeService(config, { configFile, stage, region });
+  return { model, config, warnings: [] };
+}
+
+function stringOption(v: string | boolean | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function stringValue(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}

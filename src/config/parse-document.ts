@@ -1,0 +1,117 @@
+import { LineCounter, parseDocument as parseYamlDocument, isMap, isSeq, isScalar, isPair, type Node } from 'yaml';
+import { WsgateError, type ErrorDetail, type SourceLocation } from '../errors.js';
+import { formatConfigPath, type ConfigPath } from './config-path.js';
+
+/** Where each node of a parsed configuration file sits, keyed by formatted config path. */
+export interface SourceMap {
+  readonly file: string;
+  /** Location of the value node at a path (falls back to the nearest ancestor that has one). */
+  locate(path: ConfigPath): SourceLocation;
+}
+
+export interface ParsedDocument {
+  value: unknown;
+  sourceMap: SourceMap;
+}
+
+interface Position {
+  line: number;
+  column: number;
+}
+
+/**
+ * Parses YAML (JSON is parsed by the same parser, it is a YAML subset) keeping the position of every
+ * node, so later errors can point at the user's line even after variables were resolved.
+ */
+export function parseDocument(text: string, file: string): ParsedDocument {
+  const lineCounter = new LineCounter();
+  const doc = parseYamlDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: true,
+    customTags: CLOUDFORMATION_TAGS,
+  });
+  if (doc.errors.length > 0) {
+    const issues: ErrorDetail[] = doc.errors.map((e) => {
+      const pos = e.pos ? lineCounter.linePos(e.pos[0]) : undefined;
+      return {
+        code: 'CONFIG_PARSE_ERROR',
+        message: `Cannot parse ${file}: ${firstLine(e.message)}`,
+        location: { file, line: pos?.line, column: pos?.col },
+        hint: 'Fix the YAML/JSON syntax at this line.',
+      };
+    });
+    throw new WsgateError({ ...issues[0], issues });
+  }
+  const positions = new Map<string, Position>();
+  const record = (node: Node | null | undefined, path: ConfigPath) => {
+    if (!node) return;
+    if (node.range) {
+      const pos = lineCounter.linePos(node.range[0]);
+      positions.set(formatConfigPath(path), { line: pos.line, column: pos.col });
+    }
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const childPath = [...path, key];
+        if (pair.value && (pair.value as Node).range) record(pair.value as Node, childPath);
+        else if (isScalar(pair.key) && pair.key.range) {
+          const pos = lineCounter.linePos(pair.key.range[0]);
+          positions.set(formatConfigPath(childPath), { line: pos.line, column: pos.col });
+        }
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => record(item as Node, [...path, i]));
+    }
+  };
+  record(doc.contents as Node | null, []);
+  return {
+    value: doc.toJS({ maxAliasCount: 1000 }) ?? {},
+    sourceMap: createSourceMap(file, positions),
+  };
+}
+
+function createSourceMap(file: string, positions: Map<string, Position>): SourceMap {
+  return {
+    file,
+    locate(path) {
+      for (let n = path.length; n >= 0; n--) {
+        const pos = positions.get(formatConfigPath(path.slice(0, n)));
+        if (pos) return { file, line: pos.line, column: pos.column };
+      }
+      return { file };
+    },
+  };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0];
+}
+
+/** CloudFormation short-form tags (`!Ref`, `!GetAtt`, `!Sub`…) become their long form, as Serverless reads them. */
+const CLOUDFORMATION_TAGS = buildCloudFormationTags();
+
+function buildCloudFormationTags() {
+  const functions = [
+    'Base64', 'Cidr', 'FindInMap', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub', 'Transform',
+    'And', 'Equals', 'If', 'Not', 'Or', 'GetAtt',
+  ];
+  const tags: Array<{ tag: string; collection?: 'map' | 'seq'; resolve: (value: any) => unknown }> = [];
+  const wrap = (fn: string) => (value: any) => {
+    const v = typeof value?.toJSON === 'function' ? value.toJSON() : value;
+    if (fn === 'Fn::GetAtt' && typeof v === 'string') {
+      const dot = v.indexOf('.');
+      return { [fn]: dot === -1 ? [v] : [v.slice(0, dot), v.slice(dot + 1)] };
+    }
+    return { [fn]: v };
+  };
+  for (const name of ['Ref', 'Condition', ...functions]) {
+    const fn = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
+    tags.push({ tag: `!${name}`, resolve: wrap(fn) });
+    tags.push({ tag: `!${name}`, collection: 'seq', resolve: wrap(fn) });
+    tags.push({ tag: `!${name}`, collection: 'map', resolve: wrap(fn) });
+  }
+  return tags;
+}
