@@ -1,0 +1,162 @@
+import type { RawData, WebSocket } from 'ws';
+import type { RequestRecord } from './logs/request-record.js';
+import { buildDisconnectEvent, buildMessageEvent, type ConnectionContext } from './events.js';
+import type { GatewayState, LiveConnection } from './gateway-state.js';
+import { formatRequestTime } from './request-time.js';
+import { selectRoute } from './route-selection.js';
+
+/** The reason API Gateway reports when the client's close frame carried no status code. */
+export const NO_STATUS_REASON = 'Client-side close frame status not set';
+
+/** Close codes for the frames `ws` refuses, so `$disconnect` reports what the client was told. */
+const WS_ERROR_CLOSE_CODES: Record<string, number> = {
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 1009,
+  WS_ERR_INVALID_UTF8: 1007,
+};
+
+/** Wires an accepted WebSocket: routes its messages and runs `$disconnect` when it closes. */
+export function attachConnection(state: GatewayState, context: ConnectionContext, ws: WebSocket): LiveConnection {
+  let markDisconnected!: () => void;
+  const live: LiveConnection = { context, ws, disconnected: new Promise<void>((resolve) => (markDisconnected = resolve)) };
+  state.live.set(context.connectionId, live);
+
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    if (isBinary) {
+      // API Gateway does not route binary frames: it closes with 1003 (unsupported data).
+      closeConnection(live, 1003, '');
+      return;
+    }
+    void state.track(routeMessage(state, live, rawDataToString(data)));
+  });
+  ws.on('error', (err: Error & { code?: string }) => {
+    if (!live.serverClose) live.serverClose = { code: WS_ERROR_CLOSE_CODES[err.code ?? ''] ?? 1002, reason: '' };
+  });
+  ws.on('close', (code: number, reason: Buffer) => {
+    state.live.delete(context.connectionId);
+    const closing = live.serverClose ?? { code, reason: code === 1005 ? NO_STATUS_REASON : reason.toString('utf8') };
+    void state.track(runDisconnect(state, context, closing.code, closing.reason)).finally(markDisconnected);
+  });
+  return live;
+}
+
+/** Closes a connection from the gateway's side (DELETE, shutdown, binary frame) with a known code. */
+export function closeConnection(live: LiveConnection, code: number, reason: string): void {
+  if (!live.serverClose) live.serverClose = { code, reason };
+  live.ws.close(code, reason);
+}
+
+function rawDataToString(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+/** The exact error frame API Gateway sends (note the space after `"message":` only). */
+export function formatErrorFrame(message: string, connectionId: string, requestId: string): string {
+  return `{"message": ${JSON.stringify(message)}, "connectionId":${JSON.stringify(connectionId)}, "requestId":${JSON.stringify(requestId)}}`;
+}
+
+async function routeMessage(state: GatewayState, live: LiveConnection, body: string): Promise<void> {
+  const started = state.clock();
+  const { context } = live;
+  const requestId = state.ids.nextId();
+  const messageId = state.ids.nextId();
+  await state.registry.touch(context.connectionId, started);
+  const routeKey = selectRoute(state.expression, body, state.routeKeys);
+  const record: RequestRecord = {
+    eventType: 'MESSAGE',
+    routeKey: routeKey ?? '$default',
+    connectionId: context.connectionId,
+    requestId,
+    extendedRequestId: requestId,
+    messageId,
+    requestTime: formatRequestTime(started),
+    requestTimeEpoch: started,
+    connectedAt: context.connectedAt,
+    stage: context.stage,
+    apiId: context.apiId,
+    domainName: context.domainName,
+    identity: context.identity,
+    status: 200,
+    durationMs: 0,
+    requestBody: body,
+  };
+  const finish = (frame?: string) => {
+    if (frame !== undefined && live.ws.readyState === live.ws.OPEN) live.ws.send(frame);
+    if (frame !== undefined) record.responseBody = frame;
+    record.durationMs = state.clock() - started;
+    state.observe(record);
+  };
+
+  if (routeKey === undefined) {
+    record.status = 403;
+    record.error = { message: 'Forbidden', responseType: 'MISSING_AUTHENTICATION_TOKEN' };
+    finish(formatErrorFrame('Forbidden', context.connectionId, requestId));
+    return;
+  }
+  const route = state.routes.get(routeKey)!;
+  record.functionKey = route.functionKey;
+  const event = buildMessageEvent({ connection: context, request: { requestId, requestTimeEpoch: started }, routeKey, messageId, body });
+  const result = await state.invoker.invoke(route.functionKey, event, { deadlineMs: state.limits.integrationTimeoutMs });
+  if (!result.ok) {
+    record.status = 500;
+    record.error = { message: 'Internal server error', responseType: result.kind === 'timeout' ? 'INTEGRATION_TIMEOUT' : 'INTEGRATION_FAILURE' };
+    record.integration = { status: 500, latency: result.durationMs, error: `${result.error.errorType}: ${result.error.errorMessage}` };
+    finish(formatErrorFrame('Internal server error', context.connectionId, requestId));
+    return;
+  }
+  const value = result.value as { statusCode?: unknown; body?: unknown } | null | undefined;
+  record.integration = { status: typeof value?.statusCode === 'number' ? value.statusCode : 200, latency: result.durationMs };
+  finish(route.routeResponseSelectionExpression ? routeResponseFrame(value) : undefined);
+}
+
+/** With a `$default` route response, the handler's `body` is the frame; its statusCode is ignored. */
+function routeResponseFrame(value: { body?: unknown } | null | undefined): string | undefined {
+  if (value === null || typeof value !== 'object' || value.body === undefined || value.body === null) return undefined;
+  return typeof value.body === 'string' ? value.body : JSON.stringify(value.body);
+}
+
+/** Runs `$disconnect` (best effort: its result is ignored) and forgets the connection. */
+export async function runDisconnect(state: GatewayState, context: ConnectionContext, code: number, reason: string): Promise<void> {
+  const started = state.clock();
+  await state.registry.remove(context.connectionId);
+  const requestId = state.ids.nextId();
+  const record: RequestRecord = {
+    eventType: 'DISCONNECT',
+    routeKey: '$disconnect',
+    connectionId: context.connectionId,
+    requestId,
+    extendedRequestId: requestId,
+    requestTime: formatRequestTime(started),
+    requestTimeEpoch: started,
+    connectedAt: context.connectedAt,
+    stage: context.stage,
+    apiId: context.apiId,
+    domainName: context.domainName,
+    identity: context.identity,
+    status: 200,
+    durationMs: 0,
+    disconnectStatusCode: code,
+    disconnectReason: reason,
+  };
+  const route = state.routes.get('$disconnect');
+  if (route) {
+    record.functionKey = route.functionKey;
+    const event = buildDisconnectEvent({
+      connection: context,
+      request: { requestId, requestTimeEpoch: started },
+      disconnectStatusCode: code,
+      disconnectReason: reason,
+    });
+    const result = await state.invoker.invoke(route.functionKey, event, { deadlineMs: state.limits.integrationTimeoutMs });
+    if (!result.ok) {
+      record.status = 500;
+      record.error = { message: 'Internal server error' };
+      record.integration = { status: 500, latency: result.durationMs, error: `${result.error.errorType}: ${result.error.errorMessage}` };
+    } else {
+      record.integration = { latency: result.durationMs };
+    }
+  }
+  record.durationMs = state.clock() - started;
+  state.observe(record);
+}

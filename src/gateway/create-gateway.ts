@@ -1,0 +1,223 @@
+import type { AddressInfo } from 'node:net';
+import type { RouteModel, ServiceModel } from '../config/model.js';
+import { WsgateError } from '../errors.js';
+import { createMemoryRegistry } from '../registry/memory.js';
+import type { ConnectionRegistry } from '../registry/connection-registry.js';
+import type { Invoker } from '../runtime/invoker.js';
+import { createNodeInvoker, type NodeInvokerOptions } from '../runtime/node-invoker.js';
+import type { RequestObserver } from './logs/request-record.js';
+import { closeConnection } from './connection-handler.js';
+import { emitRecord, type GatewayState } from './gateway-state.js';
+import { createIdGenerator, deriveApiId, LOCAL_ACCOUNT_ID, type IdGenerator } from './ids.js';
+import { resolveLimits, type GatewayLimits } from './limits.js';
+import type { ManagementObserver } from './management-record.js';
+import { parseRouteSelectionExpression } from './route-selection.js';
+import { createGatewayServer, type GatewayServer } from './server.js';
+import { createGatewayCertificate, type GatewayCertificate } from './tls.js';
+
+export interface GatewayOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 3001; 0 picks a free port. */
+  port?: number;
+  /** Overrides the model's stage in events and paths. */
+  stage?: string;
+  /** How functions run. Default: the Node runtime (`createNodeInvoker`), closed with the gateway. */
+  invoker?: Invoker;
+  /** Options of the default Node runtime; `env` is merged with what the gateway sets (NODE_EXTRA_CA_CERTS). */
+  runtime?: NodeInvokerOptions;
+  /** Milliseconds since the epoch; injectable for tests. */
+  clock?: () => number;
+  ids?: IdGenerator;
+  /** Default: an in-memory registry, closed with the gateway. */
+  registry?: ConnectionRegistry;
+  /** Receive every finished connect, message and disconnect. */
+  observers?: readonly RequestObserver[];
+  /** Receives every `@connections` call. */
+  onManagementRequest?: ManagementObserver;
+  limits?: Partial<GatewayLimits>;
+  /** Serve TLS on the same port (default true), so `https://${domainName}/${stage}` works from handlers. */
+  tls?: boolean;
+  /** Default: derived from service and stage. */
+  apiId?: string;
+  /** Account id in the authorizer's methodArn. Default 123456789012. */
+  accountId?: string;
+  /** How long `close()` lets clients answer the close handshake before dropping them, ms. Default 2000. */
+  closeGraceMs?: number;
+}
+
+export interface GatewayAddress {
+  host: string;
+  port: number;
+  /** `ws://host:port` */
+  url: string;
+  /** `ws://host:port/{stage}` */
+  stageUrl: string;
+  /** `http://host:port/{stage}/@connections` */
+  connectionsUrl: string;
+  /** `http://host:port/{stage}`: the endpoint for the AWS SDK management clients. */
+  managementEndpoint: string;
+}
+
+export interface Gateway {
+  listen(): Promise<GatewayAddress>;
+  address(): GatewayAddress;
+  /** Closes every connection with 1001 `Going away` (running `$disconnect`), then the server and runtime. */
+  close(): Promise<void>;
+  /** The gateway's certificate (PEM file) when TLS is on and the gateway listens. */
+  readonly certificateFile: string | undefined;
+  /** The stage served. */
+  readonly stage: string;
+  readonly apiId: string;
+}
+
+/** Close code and reason for connections still open when the gateway shuts down. */
+export const SHUTDOWN_CLOSE = { code: 1001, reason: 'Going away' } as const;
+
+export function createGateway(model: ServiceModel, options: GatewayOptions = {}): Gateway {
+  const host = options.host ?? '127.0.0.1';
+  const stage = options.stage ?? model.stage;
+  const routes = new Map<string, RouteModel>();
+  for (const route of model.websocket.routes) routes.set(route.routeKey, route);
+  const expression = parseRouteSelectionExpression(model.websocket.routeSelectionExpression);
+  const observers = [...(options.observers ?? [])];
+  const pending = new Set<Promise<unknown>>();
+  let server: GatewayServer | undefined;
+  let certificate: GatewayCertificate | undefined;
+  let ownedInvoker: Invoker | undefined;
+  let bound: AddressInfo | undefined;
+  let closing: Promise<void> | undefined;
+
+  const state: GatewayState = {
+    model,
+    stage,
+    region: model.region,
+    apiId: options.apiId ?? deriveApiId(model.service, stage),
+    accountId: options.accountId ?? LOCAL_ACCOUNT_ID,
+    invoker: options.invoker ?? notListening,
+    registry: options.registry ?? createMemoryRegistry(),
+    ids: options.ids ?? createIdGenerator(),
+    clock: options.clock ?? Date.now,
+    limits: resolveLimits(options.limits),
+    expression,
+    routes,
+    routeKeys: new Set(routes.keys()),
+    live: new Map(),
+    fallbackDomainName: () => `${displayHost(host)}:${bound?.port ?? options.port ?? 3001}`,
+    observe: (record) => emitRecord(observers, record),
+    observeManagement: (record) => {
+      try {
+        options.onManagementRequest?.(record);
+      } catch {
+        // Observers never take the gateway down.
+      }
+    },
+    track: (work) => {
+      pending.add(work);
+      void work.then(
+        () => pending.delete(work),
+        () => pending.delete(work),
+      );
+      return work;
+    },
+    closing: false,
+  };
+
+  const address = (): GatewayAddress => {
+    if (!bound) throw new WsgateError({ code: 'GATEWAY_NOT_LISTENING', message: 'The gateway is not listening yet: call listen() first.', userError: false });
+    const shown = displayHost(host);
+    const origin = `${shown}:${bound.port}`;
+    return {
+      host,
+      port: bound.port,
+      url: `ws://${origin}`,
+      stageUrl: `ws://${origin}/${stage}`,
+      connectionsUrl: `http://${origin}/${stage}/@connections`,
+      managementEndpoint: `http://${origin}/${stage}`,
+    };
+  };
+
+  return {
+    stage,
+    apiId: state.apiId,
+    get certificateFile() {
+      return certificate?.certFile;
+    },
+    address,
+    async listen() {
+      if (server) return address();
+      if (options.tls !== false) certificate = await createGatewayCertificate();
+      if (!options.invoker) {
+        ownedInvoker = createNodeInvoker(model, {
+          ...options.runtime,
+          env: { ...(certificate ? { NODE_EXTRA_CA_CERTS: certificate.certFile } : {}), ...options.runtime?.env },
+        });
+        state.invoker = ownedInvoker;
+      }
+      server = createGatewayServer(state, certificate);
+      const listener = server.listener;
+      await new Promise<void>((resolve, reject) => {
+        const onError = (err: NodeJS.ErrnoException) => {
+          reject(
+            new WsgateError({
+              code: 'GATEWAY_LISTEN_FAILED',
+              message: err.code === 'EADDRINUSE' ? `Port ${options.port ?? 3001} on ${host} is already in use.` : `Cannot listen on ${host}:${options.port ?? 3001}: ${err.message}`,
+              hint: err.code === 'EADDRINUSE' ? 'Stop the other process or pick another port with --port.' : undefined,
+              cause: err,
+            }),
+          );
+        };
+        listener.once('error', onError);
+        listener.listen(options.port ?? 3001, host, () => {
+          listener.off('error', onError);
+          resolve();
+        });
+      }).catch(async (err) => {
+        await ownedInvoker?.close();
+        await certificate?.dispose();
+        server = undefined;
+        throw err;
+      });
+      bound = listener.address() as AddressInfo;
+      return address();
+    },
+    close() {
+      closing ??= (async () => {
+        state.closing = true;
+        if (!server) {
+          await state.registry.close();
+          return;
+        }
+        const { listener, wss } = server;
+        const listenerClosed = new Promise<void>((resolve) => listener.close(() => resolve()));
+        const open = [...state.live.values()];
+        for (const live of open) closeConnection(live, SHUTDOWN_CLOSE.code, SHUTDOWN_CLOSE.reason);
+        const grace = setTimeout(() => {
+          for (const live of open) live.ws.terminate();
+        }, options.closeGraceMs ?? 2000);
+        await Promise.all(open.map((live) => live.disconnected));
+        clearTimeout(grace);
+        while (pending.size > 0) await Promise.allSettled([...pending]);
+        wss.close();
+        server.destroySockets();
+        await listenerClosed;
+        await ownedInvoker?.close();
+        if (!options.registry) await state.registry.close();
+        await certificate?.dispose();
+      })();
+      return closing;
+    },
+  };
+}
+
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+const notListening: Invoker = {
+  async invoke() {
+    return { ok: false, kind: 'init', error: { errorType: 'Gateway.NotListening', errorMessage: 'the gateway is not listening' }, durationMs: 0 };
+  },
+  async close() {},
+};

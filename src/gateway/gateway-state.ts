@@ -1,0 +1,55 @@
+import type { WebSocket } from 'ws';
+import type { RouteModel, ServiceModel } from '../config/model.js';
+import type { ConnectionRegistry } from '../registry/connection-registry.js';
+import type { Invoker } from '../runtime/invoker.js';
+import type { RequestObserver, RequestRecord } from './logs/request-record.js';
+import type { ConnectionContext } from './events.js';
+import type { IdGenerator } from './ids.js';
+import type { GatewayLimits } from './limits.js';
+import type { ManagementRecord } from './management-record.js';
+import type { ParsedExpression } from './route-selection.js';
+
+/** A connection whose WebSocket is open on this gateway. */
+export interface LiveConnection {
+  context: ConnectionContext;
+  ws: WebSocket;
+  /** Set when the gateway itself closes the connection, so `$disconnect` gets the gateway's code. */
+  serverClose?: { code: number; reason: string };
+  /** Settles once `$disconnect` has run. */
+  disconnected: Promise<void>;
+}
+
+/** Everything the handshake, the message router and the management API share. */
+export interface GatewayState {
+  model: ServiceModel;
+  stage: string;
+  region: string;
+  apiId: string;
+  accountId: string;
+  invoker: Invoker;
+  registry: ConnectionRegistry;
+  ids: IdGenerator;
+  clock: () => number;
+  limits: GatewayLimits;
+  expression: ParsedExpression;
+  routes: ReadonlyMap<string, RouteModel>;
+  routeKeys: ReadonlySet<string>;
+  live: Map<string, LiveConnection>;
+  /** `host:port` of the listening gateway, for events when a client sent no Host header. */
+  fallbackDomainName(): string;
+  observe(record: RequestRecord): void;
+  observeManagement(record: ManagementRecord): void;
+  /** Tracks work (handshakes, invocations) that `close()` waits for. */
+  track<T>(work: Promise<T>): Promise<T>;
+  closing: boolean;
+}
+
+export function emitRecord(observers: readonly RequestObserver[], record: RequestRecord): void {
+  for (const observer of observers) {
+    try {
+      observer(record);
+    } catch {
+      // An observer's bug must never take the gateway down.
+    }
+  }
+}

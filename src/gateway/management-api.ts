@@ -1,0 +1,126 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { closeConnection } from './connection-handler.js';
+import type { GatewayState } from './gateway-state.js';
+import type { ManagementRecord } from './management-record.js';
+
+/** Close code when DeleteConnection closes a connection (AWS does not document it). */
+export const DELETE_CLOSE_CODE = 1000;
+
+type Target = { connectionId: string } | undefined;
+
+/**
+ * The `@connections` API (spec §5) on the gateway's port: `/{stage}/@connections/{id}` and
+ * `/@connections/{id}` (`@` may be `%40`). Answers are shaped like API Gateway's, with
+ * `x-amzn-ErrorType`, so the AWS SDKs raise their named errors (GoneException…). Signatures are not checked.
+ */
+export async function handleManagementRequest(state: GatewayState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = state.clock();
+  const target = parseConnectionsPath(req.url ?? '/', state.stage);
+  const method = req.method ?? 'GET';
+  const record: ManagementRecord = { method, operation: 'Unknown', status: 0, durationMs: 0, time: started };
+  const answer = (status: number, body: string, errorType?: string) => {
+    const headers: Record<string, string | number> = {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(body),
+      'x-amzn-RequestId': state.ids.nextUuid(),
+    };
+    if (errorType) headers['x-amzn-ErrorType'] = errorType;
+    res.writeHead(status, headers).end(body);
+    record.status = status;
+    if (errorType) record.errorType = errorType;
+    record.durationMs = state.clock() - started;
+    state.observeManagement(record);
+  };
+  const forbidden = () => answer(403, '{"message":"Forbidden"}', 'ForbiddenException');
+  const gone = () => answer(410, '{}', 'GoneException');
+
+  if (!target || !['POST', 'GET', 'DELETE'].includes(method)) {
+    req.resume();
+    return forbidden();
+  }
+  record.connectionId = target.connectionId;
+  record.operation = method === 'POST' ? 'PostToConnection' : method === 'GET' ? 'GetConnection' : 'DeleteConnection';
+
+  let payload: Buffer | undefined;
+  if (method === 'POST') {
+    payload = await readBody(req, state.limits.maxPostBytes);
+    if (!payload) return answer(413, '{"message":"Request entity too large"}', 'PayloadTooLargeException');
+  } else {
+    req.resume();
+  }
+
+  const registered = await state.registry.get(target.connectionId);
+  const live = state.live.get(target.connectionId);
+  if (!registered || registered.state !== 'open' || !live || live.ws.readyState !== live.ws.OPEN) return gone();
+
+  if (method === 'POST') {
+    live.ws.send(payload!, { binary: !isUtf8(payload!) });
+    await state.registry.touch(target.connectionId, state.clock());
+    return answer(200, '');
+  }
+  if (method === 'GET') {
+    return answer(
+      200,
+      JSON.stringify({
+        connectedAt: new Date(registered.connectedAt).toISOString(),
+        identity: registered.identity,
+        lastActiveAt: new Date(registered.lastActiveAt).toISOString(),
+      }),
+    );
+  }
+  closeConnection(live, DELETE_CLOSE_CODE, '');
+  res.statusCode = 204;
+  res.setHeader('x-amzn-RequestId', state.ids.nextUuid());
+  res.end();
+  record.status = 204;
+  record.durationMs = state.clock() - started;
+  state.observeManagement(record);
+}
+
+export function parseConnectionsPath(url: string, stage: string): Target {
+  const pathname = url.split('?')[0]!;
+  const segments = pathname.split('/').slice(1);
+  let rest = segments;
+  if (segments.length === 3) {
+    if (safeDecode(segments[0]!) !== stage) return undefined;
+    rest = segments.slice(1);
+  }
+  if (rest.length !== 2 || safeDecode(rest[0]!)?.toLowerCase() !== '@connections') return undefined;
+  const connectionId = safeDecode(rest[1]!);
+  return connectionId ? { connectionId } : undefined;
+}
+
+function safeDecode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads the request body; undefined when it exceeds `limit` bytes. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      else if (!tooLarge) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+    req.on('error', () => resolve(undefined));
+  });
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function isUtf8(bytes: Buffer): boolean {
+  try {
+    utf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,55 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { Server as NetServer, Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
+import type { GatewayState } from './gateway-state.js';
+import { handleUpgradeRequest, handshakeDecisions } from './handshake.js';
+import { handleManagementRequest } from './management-api.js';
+import { createPolyglotListener } from './tls.js';
+
+export interface GatewayServer {
+  listener: NetServer;
+  http: HttpServer;
+  wss: WebSocketServer;
+  /** Destroys every socket still open (keep-alive HTTP, stalled handshakes). */
+  destroySockets(): void;
+}
+
+/**
+ * One node:http server behind one port that speaks HTTP and TLS: upgrades go to the handshake,
+ * other requests to the `@connections` API. `ws` runs in noServer mode so the handshake decides.
+ */
+export function createGatewayServer(state: GatewayState, certificate?: { key: string; cert: string }): GatewayServer {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: state.limits.maxMessageBytes,
+    perMessageDeflate: false,
+    handleProtocols: (_offered, req) => handshakeDecisions.get(req)?.protocol ?? false,
+  });
+  wss.on('headers', (headers, req) => {
+    for (const [name, value] of handshakeDecisions.get(req)?.headers ?? []) headers.push(`${name}: ${value.replace(/[\r\n]/g, ' ')}`);
+  });
+  const http = createServer((req, res) => {
+    void handleManagementRequest(state, req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
+      res.end('{"message":"Internal server error"}');
+    });
+  });
+  http.on('upgrade', (req, socket, head) => {
+    void state.track(handleUpgradeRequest(state, wss, req, socket, head)).catch(() => socket.destroy());
+  });
+  http.on('clientError', (_err, socket) => socket.destroy());
+  const sockets = new Set<Socket>();
+  const listener = createPolyglotListener(http, certificate);
+  listener.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  return {
+    listener,
+    http,
+    wss,
+    destroySockets: () => {
+      for (const socket of sockets) socket.destroy();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Server as HttpServer } from 'node:http';
+import type { Server as NetServer, Socket } from 'node:net';
+import { createServer as createNetServer } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { generate } from 'selfsigned';
+
+export interface GatewayCertificate {
+  key: string;
+  cert: string;
+  /** A file holding `cert`, for `NODE_EXTRA_CA_CERTS` of handler processes. */
+  certFile: string;
+  /** Removes the temporary folder of `certFile`. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A self-signed certificate for `localhost` and `127.0.0.1`, made at start-up, so that handler code
+ * calling `https://${domainName}/${stage}` (as on AWS) reaches the gateway and trusts it.
+ */
+export async function createGatewayCertificate(): Promise<GatewayCertificate> {
+  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+    keyType: 'ec',
+    algorithm: 'sha256',
+    extensions: [
+      { name: 'basicConstraints', cA: true },
+      { name: 'keyUsage', digitalSignature: true, keyCertSign: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+          { type: 7, ip: '::1' },
+        ],
+      },
+    ],
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'wsgate-tls-'));
+  const certFile = join(dir, 'gateway-ca.pem');
+  await writeFile(certFile, pems.cert);
+  return { key: pems.private, cert: pems.cert, certFile, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+const TLS_HANDSHAKE_RECORD = 0x16;
+
+/**
+ * One listening socket that speaks plain HTTP and TLS: the first byte of each connection tells them
+ * apart (0x16 starts a TLS handshake). Both kinds end up on the same node:http server.
+ */
+export function createPolyglotListener(http: HttpServer, certificate?: { key: string; cert: string }): NetServer {
+  const tls = certificate ? createTlsServer({ key: certificate.key, cert: certificate.cert }) : undefined;
+  tls?.on('secureConnection', (socket) => http.emit('connection', socket));
+  tls?.on('tlsClientError', (_err, socket) => socket.destroy());
+  return createNetServer((socket: Socket) => {
+    socket.on('error', () => socket.destroy());
+    socket.once('data', (chunk: Buffer) => {
+      socket.pause();
+      socket.unshift(chunk);
+      if (chunk[0] === TLS_HANDSHAKE_RECORD && tls) tls.emit('connection', socket);
+      else http.emit('connection', socket);
+      process.nextTick(() => socket.resume());
+    });
+  });
+}
