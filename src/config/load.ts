@@ -6,6 +6,7 @@ import { assertSupportedConfigFile, findConfigFile } from './find-config-file.js
 import { parseDocument } from './parse-document.js';
 import { normalizeService } from './normalize.js';
 import { isRecord } from './is-record.js';
+import { resolveVariables } from './variables/resolve.js';
 import { DEFAULT_REGION, DEFAULT_STAGE } from './defaults.js';
 
 /**
@@ -17,7 +18,7 @@ export async function loadService(options: LoadServiceOptions = {}): Promise<Loa
   const configFile = findConfigFile(serviceDir, options.configFile);
   assertSupportedConfigFile(configFile);
   const text = await readFile(configFile, 'utf8');
-  const { value } = parseDocument(text, configFile);
+  const { value, sourceMap } = parseDocument(text, configFile);
   if (!isRecord(value)) {
     throw new WsgateError({
       code: 'CONFIG_NOT_AN_OBJECT',
@@ -26,6 +27,15 @@ export async function loadService(options: LoadServiceOptions = {}): Promise<Loa
     });
   }
   const config = value;
+  const cliOptions: Record<string, string | boolean> = { ...options.cliOptions };
+  if (options.stage !== undefined) cliOptions.stage = options.stage;
+  if (options.region !== undefined) cliOptions.region = options.region;
+  await resolveVariables(config, {
+    serviceDir: path.dirname(configFile),
+    sourceMap,
+    options: cliOptions,
+    env: options.env ?? process.env,
+  });
   const provider = isRecord(config.provider) ? config.provider : {};
   const stage = options.stage ?? stringOption(options.cliOptions?.stage) ?? stringValue(provider.stage) ?? DEFAULT_STAGE;
   const region =

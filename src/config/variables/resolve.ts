@@ -1,0 +1,297 @@
+import { randomUUID } from 'node:crypto';
+import { WsgateError, type ErrorDetail } from '../../errors.js';
+import { formatConfigPath, type ConfigPath, type PathSegment } from '../config-path.js';
+import { isRecord } from '../is-record.js';
+import type { SourceMap } from '../parse-document.js';
+import { DEFAULT_REGION, DEFAULT_STAGE } from '../defaults.js';
+import { isWholeVariable, parseTemplate, VariableSyntaxError, type ParamExpr, type Template, type VariableExpr } from './parse.js';
+import { SourceNeedsAwsError, VariableSourceError, type VariableSource, type VariableSourceContext } from './source.js';
+import { resolveSelfSource } from './sources/self.js';
+import { resolveOptSource } from './sources/opt.js';
+import { resolveEnvSource } from './sources/env.js';
+import { resolveSlsSource } from './sources/sls.js';
+import { createFileSource } from './sources/file.js';
+import { resolveStrToBoolSource } from './sources/str-to-bool.js';
+import { resolveParamSource } from './sources/param.js';
+import { createAwsOnlySource } from './sources/aws-only.js';
+
+export interface ResolveVariablesOptions {
+  serviceDir: string;
+  sourceMap: SourceMap;
+  options: Readonly<Record<string, string | boolean>>;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** A string that resolves to a string holding variables again is re-resolved, up to this depth. */
+const MAX_NESTED_RESOLUTION = 10;
+
+/**
+ * Resolves every variable of `config` in place, as Serverless v3 does: each value is resolved once,
+ * `${self:…}` resolves what it points at first, cycles are reported, and every failure is collected
+ * so the user sees all of them at once.
+ */
+export async function resolveVariables(config: Record<string, unknown>, opts: ResolveVariablesOptions): Promise<void> {
+  const resolver = new VariableResolver(config, opts);
+  await resolver.resolveAll();
+}
+
+class VariableResolver {
+  private readonly holder: Record<string, unknown>;
+  private readonly done = new Set<string>();
+  private readonly failed = new Map<string, WsgateError>();
+  private readonly inProgress: ConfigPath[] = [];
+  private readonly inProgressKeys = new Set<string>();
+  private readonly sources: Record<string, VariableSource>;
+  private readonly ctx: VariableSourceContext;
+
+  constructor(
+    config: Record<string, unknown>,
+    private readonly opts: ResolveVariablesOptions,
+  ) {
+    this.holder = { root: config };
+    this.sources = {
+      self: resolveSelfSource,
+      opt: resolveOptSource,
+      env: resolveEnvSource,
+      sls: resolveSlsSource,
+      file: createFileSource(),
+      strToBool: resolveStrToBoolSource,
+      param: resolveParamSource,
+      cf: createAwsOnlySource('cf'),
+      ssm: createAwsOnlySource('ssm'),
+      s3: createAwsOnlySource('s3'),
+      aws: createAwsOnlySource('aws'),
+    };
+    const instanceId = randomUUID();
+    this.ctx = {
+      serviceDir: opts.serviceDir,
+      options: opts.options,
+      env: opts.env,
+      instanceId,
+      resolveConfigValue: (path) => this.resolveConfigValue(path),
+      resolveStage: async () =>
+        optionString(opts.options.stage) ?? nonEmptyString(await this.resolveConfigValue(['provider', 'stage'])) ?? DEFAULT_STAGE,
+      resolveRegion: async () =>
+        optionString(opts.options.region) ??
+        nonEmptyString(await this.resolveConfigValue(['provider', 'region'])) ??
+        DEFAULT_REGION,
+    };
+  }
+
+  async resolveAll(): Promise<void> {
+    const issues: ErrorDetail[] = [];
+    const seen = new Set<WsgateError>();
+    const visit = async (container: Record<string, unknown>, key: PathSegment, path: ConfigPath) => {
+      let value: unknown;
+      try {
+        value = await this.resolveAt(container, key, path);
+      } catch (err) {
+        if (!(err instanceof WsgateError)) throw err;
+        if (!seen.has(err)) {
+          seen.add(err);
+          issues.push(...err.issues);
+        }
+        return;
+      }
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) await visit(value as unknown as Record<string, unknown>, i, [...path, i]);
+      } else if (isRecord(value)) {
+        for (const k of Object.keys(value)) await visit(value, k, [...path, k]);
+      }
+    };
+    await visit(this.holder, 'root', []);
+    if (issues.length > 0) {
+      throw new WsgateError({ ...issues[0], issues });
+    }
+  }
+
+  /** `${self:a.b.c}`: walks from the root resolving each step, then resolves the whole value found. */
+  private async resolveConfigValue(path: ConfigPath): Promise<unknown> {
+    let container: Record<string, unknown> = this.holder;
+    let key: PathSegment = 'root';
+    for (let i = 0; i < path.length; i++) {
+      const node = await this.resolveAt(container, key, path.slice(0, i));
+      if (!isRecord(node) && !Array.isArray(node)) return undefined;
+      const segment = Array.isArray(node) && /^\d+$/.test(String(path[i])) ? Number(path[i]) : path[i];
+      if (!Object.prototype.hasOwnProperty.call(node, segment)) return undefined;
+      container = node as Record<string, unknown>;
+      key = segment;
+    }
+    const value = await this.resolveAt(container, key, path);
+    await this.resolveDescendants(value, path);
+    return isRecord(value) || Array.isArray(value) ? structuredClone(value) : value;
+  }
+
+  private async resolveDescendants(value: unknown, path: ConfigPath): Promise<void> {
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const child = await this.resolveAt(value as unknown as Record<string, unknown>, i, [...path, i]);
+        await this.resolveDescendants(child, [...path, i]);
+      }
+    } else if (isRecord(value)) {
+      for (const k of Object.keys(value)) {
+        const child = await this.resolveAt(value, k, [...path, k]);
+        await this.resolveDescendants(child, [...path, k]);
+      }
+    }
+  }
+
+  /** Resolves the string at container[key] if it holds variables (not its descendants) and returns the value. */
+  private async resolveAt(container: Record<string, unknown>, key: PathSegment, path: ConfigPath): Promise<unknown> {
+    const value = container[key as string];
+    if (typeof value !== 'string') return value;
+    const pathKey = path.join('\0');
+    if (this.done.has(pathKey)) return value;
+    const failure = this.failed.get(pathKey);
+    if (failure) throw failure;
+    if (this.inProgressKeys.has(pathKey)) throw this.cycleError(path);
+
+    this.inProgressKeys.add(pathKey);
+    this.inProgress.push(path);
+    try {
+      let result: unknown = value;
+      for (let depth = 0; typeof result === 'string'; depth++) {
+        const template = this.parse(result, path);
+        if (!template) break;
+        if (depth === MAX_NESTED_RESOLUTION) {
+          throw this.error(path, 'VARIABLES_TOO_DEEP', `Variables at "${formatConfigPath(path)}" keep resolving to more variables`);
+        }
+        result = await this.evaluateTemplate(template, path);
+        if (!isWholeVariable(template)) break; // text built from several sources is not parsed again
+      }
+      container[key as string] = result;
+      this.done.add(pathKey);
+      return result;
+    } catch (err) {
+      const error = err instanceof WsgateError ? err : this.wrapError(err, path);
+      this.failed.set(pathKey, error);
+      throw error;
+    } finally {
+      this.inProgressKeys.delete(pathKey);
+      this.inProgress.pop();
+    }
+  }
+
+  private parse(value: string, path: ConfigPath): Template | null {
+    try {
+      return parseTemplate(value);
+    } catch (err) {
+      if (err instanceof VariableSyntaxError) throw this.error(path, err.code, err.message);
+      throw err;
+    }
+  }
+
+  private async evaluateTemplate(template: Template, path: ConfigPath): Promise<unknown> {
+    if (isWholeVariable(template)) return this.evaluateVariable(template.parts[0], path);
+    let out = '';
+    for (const part of template.parts) {
+      if (typeof part === 'string') {
+        out += part;
+        continue;
+      }
+      const value = await this.evaluateVariable(part, path);
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+        throw this.error(
+          path,
+          'NON_STRING_VARIABLE_RESULT',
+          `Cannot resolve variable at "${formatConfigPath(path)}": String value consist of variable which resolve with non-string value`,
+          `${part.text} resolves to ${value === null ? 'null' : Array.isArray(value) ? 'a list' : 'an object'}; inside longer text a variable must resolve to text, a number or a boolean.`,
+        );
+      }
+      out += String(value);
+    }
+    return out;
+  }
+
+  private async evaluateVariable(variable: VariableExpr, path: ConfigPath): Promise<unknown> {
+    let lastType = '';
+    let needsAws: SourceNeedsAwsError | undefined;
+    for (const source of variable.sources) {
+      if (source.kind === 'literal') return source.value;
+      lastType = source.type;
+      const resolveSource = this.sources[source.type];
+      if (!resolveSource) {
+        throw this.error(
+          path,
+          'VARIABLES_UNKNOWN_SOURCE',
+          `Cannot resolve variable at "${formatConfigPath(path)}": unknown source "${source.type}" in ${variable.text}`,
+          'wsgate resolves self, opt, env, sls, param, file, strToBool, and cf/ssm/s3/aws only with a fallback.',
+        );
+      }
+      const params: unknown[] = [];
+      for (const p of source.params ?? []) params.push(await this.evaluateParam(p, path));
+      const address = source.address === undefined ? undefined : await this.evaluateParam(source.address, path);
+      if (address !== undefined && typeof address !== 'string' && typeof address !== 'number') {
+        throw this.error(path, 'INVALID_VARIABLE_ADDRESS', `Non-string address argument in ${variable.text}`);
+      }
+      let value: unknown;
+      try {
+        value = await resolveSource({ params, address: address === undefined ? undefined : String(address) }, this.ctx);
+      } catch (err) {
+        if (err instanceof SourceNeedsAwsError) {
+          needsAws = err;
+          continue;
+        }
+        if (err instanceof VariableSourceError) {
+          throw this.error(path, err.code, `Cannot resolve variable at "${formatConfigPath(path)}": ${err.message}`, err.hint);
+        }
+        throw err;
+      }
+      if (value !== null && value !== undefined) return value;
+      needsAws = undefined;
+    }
+    if (needsAws) {
+      throw this.error(path, needsAws.code, `Cannot resolve variable at "${formatConfigPath(path)}": ${needsAws.message}`, needsAws.hint);
+    }
+    throw this.error(
+      path,
+      'MISSING_VARIABLE_RESULT',
+      `Cannot resolve variable at "${formatConfigPath(path)}": Value not found at "${lastType}" source`,
+      `${variable.text} has no value; set it or add a fallback: \${${lastType}:…, 'default'}.`,
+    );
+  }
+
+  private async evaluateParam(param: ParamExpr, path: ConfigPath): Promise<unknown> {
+    if ('literal' in param) return param.literal;
+    return this.evaluateTemplate(param.template, path);
+  }
+
+  private cycleError(path: ConfigPath): WsgateError {
+    const key = path.join('\0');
+    const start = this.inProgress.findIndex((p) => p.join('\0') === key);
+    const chain = [...this.inProgress.slice(start), path].map((p) => formatConfigPath(p) || '(root)');
+    const message =
+      chain.length <= 2
+        ? `Circular reference. "${chain[0]}" refers to itself`
+        : `Circular reference among ${chain.slice(0, -1).map((c) => `"${c}"`).join(', ')}: ${chain.join(' → ')}`;
+    return this.error(this.inProgress[start] ?? path, 'CIRCULAR_PROPERTY_DEPENDENCY', message, 'Break the loop: one of these values must not depend on the others.');
+  }
+
+  private wrapError(err: unknown, path: ConfigPath): WsgateError {
+    return new WsgateError({
+      code: 'VARIABLE_RESOLUTION_ERROR',
+      message: `Cannot resolve variable at "${formatConfigPath(path)}": ${err instanceof Error ? err.message : String(err)}`,
+      path: formatConfigPath(path),
+      location: this.opts.sourceMap.locate(path),
+      cause: err,
+    });
+  }
+
+  private error(path: ConfigPath, code: string, message: string, hint?: string): WsgateError {
+    return new WsgateError({
+      code,
+      message,
+      path: formatConfigPath(path),
+      location: this.opts.sourceMap.locate(path),
+      hint,
+    });
+  }
+}
+
+function optionString(v: string | boolean | undefined): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function nonEmptyString(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
