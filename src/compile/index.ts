@@ -1,0 +1,63 @@
+import type { ServiceModel } from '../config/model.js';
+import type { ErrorDetail } from '../errors.js';
+import { throwIssues } from './check-issues.js';
+import type { CfnOutput, CfnTemplate } from './cfn.js';
+import { compileGeneratedResources } from './compile-generated.js';
+import { mergeUserResources } from './merge-user-resources.js';
+import { DEPLOYMENT_BUCKET_OUTPUT_ID } from './naming.js';
+
+export type { CfnOutput, CfnResource, CfnTemplate } from './cfn.js';
+
+export interface CompileOptions {
+  /** The service artifact: its file name (the last segment of the S3 key) and base64 SHA-256. */
+  artifact: { name: string; sha256: string };
+  /** S3 key prefix of this deployment: `{deploymentPrefix}/{service}/{stage}/{epoch}-{iso date}`. */
+  artifactDirectoryName: string;
+}
+
+export interface CompiledService {
+  /** Undefined when the service deploys to an existing bucket (Serverless v3 writes no create template then). */
+  createTemplate?: CfnTemplate;
+  updateTemplate: CfnTemplate;
+  /** True when the update template references `custom-resources.zip` (the API Gateway CloudWatch role). */
+  needsCustomResources: boolean;
+}
+
+const DESCRIPTION = 'The AWS CloudFormation template for this Serverless application';
+
+const emptyTemplate = (): CfnTemplate => ({
+  AWSTemplateFormatVersion: '2010-09-09',
+  Description: DESCRIPTION,
+  Resources: {},
+  Outputs: {},
+});
+
+/**
+ * Compiles a service into the CloudFormation templates Serverless Framework v3 would produce.
+ * Pure: no file system, no clock (the caller passes the artifact hash and S3 prefix).
+ * Every problem is reported at once as a WsgateError naming the config path.
+ */
+export function compile(model: ServiceModel, options: CompileOptions): CompiledService {
+  const issues: ErrorDetail[] = [];
+  const generated = compileGeneratedResources(model, options, issues);
+  throwIssues(issues);
+
+  const updateTemplate = emptyTemplate();
+  updateTemplate.Resources = generated.resources;
+  updateTemplate.Outputs = generated.outputs;
+  mergeUserResources(model, updateTemplate, issues);
+  throwIssues(issues);
+
+  let createTemplate: CfnTemplate | undefined;
+  if (!model.provider.deploymentBucket?.name) {
+    createTemplate = emptyTemplate();
+    for (const id of generated.coreResourceIds) createTemplate.Resources[id] = generated.resources[id];
+    const bucketOutput = generated.outputs[DEPLOYMENT_BUCKET_OUTPUT_ID] as CfnOutput;
+    createTemplate.Outputs[DEPLOYMENT_BUCKET_OUTPUT_ID] = { Value: bucketOutput.Value };
+  }
+  return {
+    createTemplate: createTemplate && (structuredClone(createTemplate) as CfnTemplate),
+    updateTemplate,
+    needsCustomResources: generated.needsCustomResources,
+  };
+}
