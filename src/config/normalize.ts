@@ -172,7 +172,8 @@ export function normalizeAuthorizer(raw: unknown): AuthorizerModel {
       : defaultSource;
   if (a.arn !== undefined) {
     const arn = a.arn as CfnValue;
-    const name = typeof a.name === 'string' ? a.name : typeof arn === 'string' ? lastSegment(arn) : '';
+    // Serverless v3 names a string-ARN authorizer after the ARN, even when `name` is given.
+    const name = typeof arn === 'string' ? lastSegment(arn) : typeof a.name === 'string' ? a.name : '';
     return freeze({ kind: 'arn', arn, name, identitySource });
   }
   const name = String(a.name);
