@@ -1,5 +1,13 @@
 import type { ServiceModel } from '../config/model.js';
-import type { Invoker } from './invoker.js';
+import { WsgateError, type ErrorDetail } from '../errors.js';
+import { LOCAL_ACCOUNT_ID } from '../gateway/ids.js';
+import { buildFunctionEnvironment } from './build-lambda-environment.js';
+import { FunctionPool } from './function-pool.js';
+import type { InvokeResult, Invoker } from './invoker.js';
+import { locateRunner } from './locate-runner.js';
+import { parseHandler } from './parse-handler.js';
+import type { LambdaError } from './runner/protocol.js';
+import { watchService, type ServiceWatcher } from './watch-service.js';
 
 export interface HandlerLogEntry {
   functionKey: string;
@@ -14,24 +22,123 @@ export interface NodeInvokerOptions {
   onLog?: (entry: HandlerLogEntry) => void;
   /** Reload a handler's code for the next invocation when service files change. Default false (the CLI turns it on). */
   watch?: boolean;
-  /** Most instances (execution environments) per function. */
+  /** Most instances (execution environments) per function. Default 10; further invocations queue. */
   maxInstancesPerFunction?: number;
+  /** Non-fatal findings (an environment variable that is an intrinsic, a non-Node runtime). Default: printed to stderr. */
+  onWarning?: (warning: ErrorDetail) => void;
+  /** Called after a change in the service folder retired the running instances (watch mode). */
+  onReload?: (changedPaths: string[]) => void;
+  /** Account id in `invokedFunctionArn`. Default: the gateway's local account id. */
+  accountId?: string;
+}
+
+export const DEFAULT_MAX_INSTANCES_PER_FUNCTION = 10;
+
+function printLog(entry: HandlerLogEntry): void {
+  const out = entry.stream === 'stderr' ? process.stderr : process.stdout;
+  out.write(`[${entry.functionKey}] ${entry.line}\n`);
+}
+
+function printWarning(warning: ErrorDetail): void {
+  process.stderr.write(`Warning: ${warning.message}\n`);
+}
+
+function failure(error: LambdaError): InvokeResult {
+  return { ok: false, kind: 'init', error, durationMs: 0 };
 }
 
 /**
  * The Node.js runtime: each function's handler runs in isolated child processes (one invocation at a time
- * per instance, like a Lambda execution environment). Placeholder until the runtime lands.
+ * per instance, like a Lambda execution environment). Throws a WsgateError when a handler string is unusable.
  */
-export function createNodeInvoker(_model: ServiceModel, _options: NodeInvokerOptions = {}): Invoker {
+export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptions = {}): Invoker {
+  const onLog = options.onLog ?? printLog;
+  const onWarning = options.onWarning ?? printWarning;
+  const maxInstances = options.maxInstancesPerFunction ?? DEFAULT_MAX_INSTANCES_PER_FUNCTION;
+  const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
+  const arnOf = (name: string) => `arn:aws:lambda:${model.region}:${accountId}:function:${name}`;
+
+  const issues: ErrorDetail[] = [];
+  const warnings: ErrorDetail[] = [];
+  const pools = new Map<string, FunctionPool | LambdaError>();
+  for (const fn of model.functions.values()) {
+    const parsed = parseHandler(fn.handler, model.serviceDir);
+    if (!parsed.ok) {
+      issues.push({
+        code: 'RUNTIME_INVALID_HANDLER',
+        message: parsed.message,
+        path: `${fn.configPath}.handler`,
+        location: { file: model.configFile },
+        hint: parsed.hint,
+      });
+      continue;
+    }
+    if (!fn.runtime.startsWith('nodejs')) {
+      const message = `function '${fn.key}' uses runtime ${fn.runtime}; wsgate runs Node.js handlers only, so its invocations fail`;
+      warnings.push({ code: 'RUNTIME_UNSUPPORTED', message, path: `${fn.configPath}.runtime`, location: { file: model.configFile } });
+      pools.set(fn.key, { errorType: 'InvalidRuntimeException', errorMessage: message });
+      continue;
+    }
+    const { env, warnings: envWarnings } = buildFunctionEnvironment(model, fn, options.env);
+    warnings.push(...envWarnings);
+    pools.set(
+      fn.key,
+      new FunctionPool({
+        fn,
+        serviceDir: model.serviceDir,
+        reference: parsed.reference,
+        env,
+        invokedFunctionArn: arnOf(fn.name),
+        maxInstances,
+        onLog,
+      }),
+    );
+  }
+  if (issues.length > 0) {
+    throw new WsgateError({
+      code: 'RUNTIME_INVALID_HANDLER',
+      message: issues.length === 1 ? issues[0]!.message : `${issues.length} handlers are invalid`,
+      path: issues[0]!.path,
+      location: issues[0]!.location,
+      hint: issues[0]!.hint,
+      issues,
+    });
+  }
+  warnings.forEach(onWarning);
+  // Prepare the runner now, so the first cold start does not pay for it.
+  locateRunner().catch(() => {});
+
+  let watcher: ServiceWatcher | undefined;
+  if (options.watch) {
+    watcher = watchService(
+      model.serviceDir,
+      (changed) => {
+        for (const pool of pools.values()) if (pool instanceof FunctionPool) pool.retire();
+        options.onReload?.(changed);
+      },
+      (error) => onWarning({ code: 'RUNTIME_WATCH_FAILED', message: `watching ${model.serviceDir} failed: ${error.message}` }),
+    );
+  }
+
+  let closing: Promise<void> | undefined;
   return {
-    async invoke() {
-      return {
-        ok: false,
-        kind: 'init',
-        error: { errorType: 'Runtime.NotImplemented', errorMessage: 'the Node runtime is not implemented yet' },
-        durationMs: 0,
-      };
+    async invoke(functionKey, event, invokeOptions) {
+      const pool = pools.get(functionKey);
+      if (closing) {
+        return failure({ errorType: 'ServiceException', errorMessage: 'the invoker is closed' });
+      }
+      if (!pool) {
+        return failure({ errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${arnOf(functionKey)}` });
+      }
+      if (!(pool instanceof FunctionPool)) return failure(pool);
+      return pool.invoke(event, invokeOptions);
     },
-    async close() {},
+    close() {
+      closing ??= (async () => {
+        watcher?.close();
+        await Promise.all([...pools.values()].map((pool) => (pool instanceof FunctionPool ? pool.close() : undefined)));
+      })();
+      return closing;
+    },
   };
 }

@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { FunctionModel } from '../config/model.js';
+import { createLogStreamName } from './build-lambda-environment.js';
+import { compileTypescriptHandler } from './compile-typescript-handler.js';
+import { HandlerInstance, type InitOutcome } from './handler-instance.js';
+import type { InvokeOptions, InvokeResult } from './invoker.js';
+import { buildExitError, buildTimeoutError } from './lambda-failures.js';
+import { locateRunner } from './locate-runner.js';
+import type { HandlerLogEntry } from './node-invoker.js';
+import type { HandlerReference } from './parse-handler.js';
+import { resolveHandlerModule, type ModulePlan } from './resolve-handler-module.js';
+import type { InitMessage, LambdaError } from './runner/protocol.js';
+
+/** Lambda's limit on the init phase (module loading) of an on-demand execution environment. */
+export const INIT_TIMEOUT_MS = 10_000;
+
+export interface FunctionPoolOptions {
+  fn: FunctionModel;
+  serviceDir: string;
+  reference: HandlerReference;
+  /** The function's environment but the per-instance log stream name. */
+  env: Record<string, string>;
+  invokedFunctionArn: string;
+  maxInstances: number;
+  onLog: (entry: HandlerLogEntry) => void;
+}
+
+interface Waiter {
+  resolve(lease: Lease): void;
+  timer?: NodeJS.Timeout;
+}
+
+type Lease = HandlerInstance | 'timeout' | 'closed' | LambdaError;
+
+type Settled<T> = { type: 'settled'; value: T } | { type: 'timer' };
+
+function raceTimer<T>(promise: Promise<T>, ms: number): Promise<Settled<T>> {
+  if (!Number.isFinite(ms)) return promise.then((value) => ({ type: 'settled', value }));
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<Settled<T>>((resolve) => {
+    timer = setTimeout(() => resolve({ type: 'timer' }), Math.max(0, ms));
+  });
+  return Promise.race([promise.then((value): Settled<T> => ({ type: 'settled', value })), expired]).finally(() =>
+    clearTimeout(timer),
+  );
+}
+
+/** Heap sizes the Lambda Node.js bootstrap derives from the memory size: 10 % new space, the rest old space. */
+export function memoryFlags(memorySize: number): string[] {
+  const newSpace = Math.floor(memorySize / 10);
+  return [`--max-semi-space-size=${Math.max(1, Math.floor(newSpace / 2))}`, `--max-old-space-size=${memorySize - newSpace}`];
+}
+
+/**
+ * The execution environments of one function: reuses warm instances, starts one more (cold start) while fewer
+ * than `maxInstances` exist, queues beyond, and replaces any instance that crashed, exited or timed out.
+ */
+export class FunctionPool {
+  private readonly instances = new Set<HandlerInstance>();
+  private idle: HandlerInstance[] = [];
+  private waiters: Waiter[] = [];
+  /** Instances existing or being created. */
+  private slots = 0;
+  private closed = false;
+  private compiled: Promise<ModulePlan> | undefined;
+
+  constructor(private readonly options: FunctionPoolOptions) {}
+
+  async invoke(event: unknown, invokeOptions: InvokeOptions = {}): Promise<InvokeResult> {
+    const started = performance.now();
+    const awsRequestId = invokeOptions.awsRequestId ?? randomUUID();
+    const deadlineAt = invokeOptions.deadlineMs === undefined ? Infinity : started + invokeOptions.deadlineMs;
+    const functionTimeoutMs = this.options.fn.timeout * 1000;
+    const elapsed = () => performance.now() - started;
+    const fail = (kind: 'error' | 'timeout' | 'crash' | 'init', error: LambdaError): InvokeResult => ({
+      ok: false,
+      kind,
+      error,
+      durationMs: elapsed(),
+    });
+    const timedOut = () =>
+      fail('timeout', buildTimeoutError(awsRequestId, Math.min(functionTimeoutMs, invokeOptions.deadlineMs ?? Infinity)));
+
+    let instance: HandlerInstance;
+    for (;;) {
+      const lease = await this.acquire(deadlineAt);
+      if (lease === 'closed') return fail('crash', buildExitError(awsRequestId, null, 'SIGKILL'));
+      if (lease === 'timeout') return timedOut();
+      if (!(lease instanceof HandlerInstance)) return fail('init', lease);
+      const init = await raceTimer<InitOutcome>(lease.ready, Math.min(INIT_TIMEOUT_MS, deadlineAt - performance.now()));
+      if (init.type === 'timer') {
+        void lease.kill();
+        return timedOut();
+      }
+      if (init.value.type === 'init-error') {
+        void lease.kill();
+        return fail('init', init.value.error);
+      }
+      if (init.value.type === 'exit') {
+        return fail('init', buildExitError(awsRequestId, init.value.code, init.value.signal));
+      }
+      // Code changed while this instance was starting: take a fresh one.
+      if (lease.retired) {
+        void lease.kill();
+        continue;
+      }
+      instance = lease;
+      break;
+    }
+
+    let eventText: string;
+    try {
+      eventText = JSON.stringify(event) ?? 'null';
+    } catch (err) {
+      this.release(instance);
+      return fail('error', { errorType: 'InvalidRequestContentException', errorMessage: String(err) });
+    }
+    const limitMs = Math.min(functionTimeoutMs, deadlineAt - performance.now());
+    const outcome = await raceTimer(
+      instance.run({
+        type: 'invoke',
+        awsRequestId,
+        event: eventText,
+        deadline: Date.now() + functionTimeoutMs,
+        invokedFunctionArn: this.options.invokedFunctionArn,
+      }),
+      limitMs,
+    );
+    if (outcome.type === 'timer') {
+      void instance.kill();
+      return timedOut();
+    }
+    const result = outcome.value;
+    if (result.type === 'exit') return fail('crash', buildExitError(awsRequestId, result.code, result.signal));
+    if (!result.ok) {
+      if (result.fatal) void instance.kill();
+      else this.release(instance);
+      return fail(result.fatal ? 'crash' : 'error', result.error);
+    }
+    this.release(instance);
+    return { ok: true, value: result.value === undefined ? undefined : JSON.parse(result.value), durationMs: elapsed() };
+  }
+
+  /** Code changed: idle instances go now, busy ones after their current invocation. */
+  retire(): void {
+    this.compiled = undefined;
+    for (const instance of this.instances) instance.retired = true;
+    const idle = this.idle;
+    this.idle = [];
+    for (const instance of idle) void instance.kill();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const waiter of this.waiters.splice(0)) {
+      clearTimeout(waiter.timer);
+      waiter.resolve('closed');
+    }
+    this.idle = [];
+    await Promise.all([...this.instances].map((instance) => instance.kill()));
+  }
+
+  private acquire(deadlineAt: number): Promise<Lease> {
+    if (this.closed) return Promise.resolve('closed');
+    const warm = this.idle.pop();
+    if (warm) return Promise.resolve(warm);
+    if (this.slots < this.options.maxInstances) return this.startInstance();
+    return new Promise((resolve) => {
+      const waiter: Waiter = { resolve };
+      if (Number.isFinite(deadlineAt)) {
+        waiter.timer = setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          resolve('timeout');
+        }, deadlineAt - performance.now());
+      }
+      this.waiters.push(waiter);
+    });
+  }
+
+  private release(instance: HandlerInstance): void {
+    if (this.closed || instance.retired || !instance.isAlive) {
+      void instance.kill();
+      return;
+    }
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      clearTimeout(waiter.timer);
+      waiter.resolve(instance);
+    } else {
+      this.idle.push(instance);
+    }
+  }
+
+  /** A slot freed up (an instance ended): a queued invocation gets a new instance. */
+  private forget(instance: HandlerInstance): void {
+    this.instances.delete(instance);
+    this.idle = this.idle.filter((i) => i !== instance);
+    this.slots--;
+    const waiter = this.closed ? undefined : this.waiters.shift();
+    if (waiter) {
+      clearTimeout(waiter.timer);
+      void this.startInstance().then(waiter.resolve);
+    }
+  }
+
+  private async startInstance(): Promise<HandlerInstance | 'closed' | LambdaError> {
+    this.slots++;
+    const { fn, serviceDir, reference } = this.options;
+    let plan: ModulePlan;
+    let runnerPath: string;
+    try {
+      [runnerPath, plan] = await Promise.all([locateRunner(), this.planModule()]);
+    } catch (err) {
+      this.slots--;
+      return { errorType: 'Runtime.InitError', errorMessage: `wsgate could not prepare the handler: ${String(err)}` };
+    }
+    if (this.closed) {
+      this.slots--;
+      return 'closed';
+    }
+    const init: InitMessage =
+      plan.kind === 'load'
+        ? { type: 'init', file: plan.file, loader: plan.loader, exportPath: reference.exportPath, handler: reference.handler }
+        : {
+            type: 'init',
+            handler: reference.handler,
+            initError: plan.kind === 'missing' ? plan.error : { errorType: 'Runtime.InitError', errorMessage: 'not compiled' },
+          };
+    const instance = new HandlerInstance({
+      functionKey: fn.key,
+      runnerPath,
+      execArgv: [...memoryFlags(fn.memorySize), ...(plan.kind === 'load' && plan.compiled ? ['--enable-source-maps'] : [])],
+      env: { ...this.options.env, AWS_LAMBDA_LOG_STREAM_NAME: createLogStreamName() },
+      cwd: serviceDir,
+      init,
+      onLog: this.options.onLog,
+    });
+    this.instances.add(instance);
+    void instance.exited.then(() => this.forget(instance));
+    return instance;
+  }
+
+  private planModule(): Promise<ModulePlan> {
+    const { reference, serviceDir, fn } = this.options;
+    const plan = resolveHandlerModule(reference, serviceDir);
+    if (plan.kind !== 'typescript') return Promise.resolve(plan);
+    this.compiled ??= compileTypescriptHandler(plan.file, plan.format, serviceDir, fn.key.replace(/[^A-Za-z0-9_-]/g, '_'));
+    return this.compiled;
+  }
+}

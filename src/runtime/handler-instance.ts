@@ -1,0 +1,115 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { HandlerLogEntry } from './node-invoker.js';
+import type { ChildMessage, InitMessage, InvokeMessage, LambdaError, ResultMessage } from './runner/protocol.js';
+
+export interface HandlerInstanceOptions {
+  functionKey: string;
+  runnerPath: string;
+  execArgv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  init: InitMessage;
+  onLog: (entry: HandlerLogEntry) => void;
+}
+
+export interface ExitOutcome {
+  type: 'exit';
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export type InitOutcome = { type: 'ready' } | { type: 'init-error'; error: LambdaError } | ExitOutcome;
+export type RunOutcome = ResultMessage | ExitOutcome;
+
+/**
+ * One execution environment: a child process running the runner, which loads the handler once and serves one
+ * invocation at a time. The pool decides timeouts and replacement; this class only talks to the process.
+ */
+export class HandlerInstance {
+  readonly child: ChildProcess;
+  /** Settles once the process has exited and its IPC channel is drained. */
+  readonly exited: Promise<ExitOutcome>;
+  readonly ready: Promise<InitOutcome>;
+  /** Set when watch mode asked for fresh code: the instance serves nothing more. */
+  retired = false;
+  private running: ((outcome: RunOutcome) => void) | undefined;
+  private settleReady!: (outcome: InitOutcome) => void;
+  private exitOutcome: ExitOutcome | undefined;
+
+  constructor(options: HandlerInstanceOptions) {
+    this.child = fork(options.runnerPath, [], {
+      cwd: options.cwd,
+      env: options.env,
+      execArgv: options.execArgv,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    this.ready = new Promise((resolve) => (this.settleReady = resolve));
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const lines = createInterface({ input: this.child[stream]!, crlfDelay: Infinity });
+      lines.on('line', (line) => options.onLog({ functionKey: options.functionKey, stream, line }));
+    }
+    this.child.on('message', (message: ChildMessage) => this.receive(message));
+    this.exited = new Promise((resolve) => {
+      let exit: ExitOutcome | undefined;
+      let drained = !this.child.connected;
+      const settle = () => {
+        if (!exit || !drained) return;
+        this.exitOutcome = exit;
+        this.settleReady(exit);
+        this.running?.(exit);
+        this.running = undefined;
+        resolve(exit);
+      };
+      // Messages sent just before exiting arrive before the channel's end, but possibly after 'exit'.
+      this.child.once('disconnect', () => {
+        drained = true;
+        settle();
+      });
+      this.child.once('exit', (code, signal) => {
+        exit = { type: 'exit', code, signal };
+        drained ||= !this.child.connected;
+        settle();
+      });
+      this.child.on('error', () => {
+        exit ??= { type: 'exit', code: null, signal: null };
+        drained = true;
+        settle();
+      });
+    });
+    this.child.send(options.init);
+  }
+
+  get isAlive(): boolean {
+    return this.exitOutcome === undefined;
+  }
+
+  private receive(message: ChildMessage): void {
+    if (message.type === 'ready' || message.type === 'init-error') this.settleReady(message);
+    else if (message.type === 'result') {
+      const running = this.running;
+      this.running = undefined;
+      running?.(message);
+    }
+  }
+
+  /** Run one invocation; settles with the runner's result, or with the exit if the process ends first. */
+  run(message: InvokeMessage): Promise<RunOutcome> {
+    if (this.exitOutcome) return Promise.resolve(this.exitOutcome);
+    return new Promise((resolve) => {
+      this.running = resolve;
+      try {
+        this.child.send(message);
+      } catch {
+        // The channel closed under us: the exit outcome follows.
+      }
+    });
+  }
+
+  /** End the process at once (SIGKILL, like Lambda discarding an environment) and wait until it is gone. */
+  async kill(): Promise<ExitOutcome> {
+    if (this.isAlive) this.child.kill('SIGKILL');
+    return this.exited;
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The entry point of one handler instance (a Lambda execution environment): a child process that loads the
+ * handler once and serves invocations one at a time over the IPC channel. It follows the Lambda Node.js
+ * runtime's semantics: first of callback/return wins, `callbackWaitsForEmptyEventLoop` is honoured through
+ * `beforeExit`, and an uncaught exception or unhandled rejection answers the current invocation and ends the
+ * instance.
+ */
+import { createLambdaContext, type CallbackControls } from './create-lambda-context.js';
+import { InitFailure, loadHandler, type LambdaHandler } from './load-handler.js';
+import type { ChildMessage, InvokeMessage, LambdaError, ParentMessage } from './protocol.js';
+import { toLambdaError, toRuntimeError } from './to-lambda-error.js';
+
+interface Invocation {
+  awsRequestId: string;
+  /** What to do when the event loop becomes empty; Lambda's runtime posts `null` unless a callback changed it. */
+  onEmptyEventLoop?: () => void;
+}
+
+let handler: LambdaHandler | undefined;
+let current: Invocation | undefined;
+let ready = false;
+
+function send(message: ChildMessage, then?: () => void): void {
+  try {
+    process.send!(message, undefined, {}, () => then?.());
+  } catch {
+    process.exit(0);
+  }
+}
+
+function finish(invocation: Invocation, message: ChildMessage): void {
+  if (current !== invocation) return;
+  current = undefined;
+  process.channel?.ref();
+  send(message);
+}
+
+function serialize(value: unknown): { ok: true; text?: string } | { ok: false } {
+  try {
+    return { ok: true, text: value === undefined ? undefined : JSON.stringify(value) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function complete(invocation: Invocation, result: unknown): void {
+  const serialized = serialize(result);
+  if (serialized.ok) {
+    finish(invocation, { type: 'result', awsRequestId: invocation.awsRequestId, ok: true, value: serialized.text });
+  } else {
+    const error = toLambdaError(new Error('Unable to stringify response body'));
+    finish(invocation, { type: 'result', awsRequestId: invocation.awsRequestId, ok: false, error });
+  }
+}
+
+function postError(invocation: Invocation, error: unknown): void {
+  finish(invocation, { type: 'result', awsRequestId: invocation.awsRequestId, ok: false, error: toLambdaError(error) });
+}
+
+function invoke(message: InvokeMessage): void {
+  const invocation: Invocation = { awsRequestId: message.awsRequestId };
+  invocation.onEmptyEventLoop = () => complete(invocation, null);
+  current = invocation;
+  // While the handler runs, the channel must not keep the loop alive, so that `beforeExit` tells us it is empty.
+  process.channel?.unref();
+
+  const controls: CallbackControls = {
+    waitsForEmptyEventLoop: true,
+    succeed: (result) => controls.done(null, result),
+    fail: (error) => (error === undefined || error === null ? controls.done('handled') : controls.done(error, null)),
+    done: (error, result) => {
+      invocation.onEmptyEventLoop = undefined;
+      if (error !== undefined && error !== null) postError(invocation, error);
+      else complete(invocation, result);
+    },
+  };
+  const callback = (error?: unknown, result?: unknown) => {
+    invocation.onEmptyEventLoop = undefined;
+    if (error !== undefined && error !== null) postError(invocation, error);
+    else if (!controls.waitsForEmptyEventLoop) complete(invocation, result);
+    else invocation.onEmptyEventLoop = () => setImmediate(() => complete(invocation, result));
+  };
+
+  // Only the first of callback, succeed, fail, done or the returned promise counts.
+  let called = false;
+  const once =
+    <A extends unknown[]>(fn: (...args: A) => void) =>
+    (...args: A) => {
+      if (called) return;
+      fn(...args);
+      called = true;
+    };
+  const wrapped: CallbackControls = {
+    get waitsForEmptyEventLoop() {
+      return controls.waitsForEmptyEventLoop;
+    },
+    set waitsForEmptyEventLoop(value) {
+      controls.waitsForEmptyEventLoop = value;
+    },
+    succeed: once(controls.succeed),
+    fail: once(controls.fail),
+    done: once(controls.done),
+  };
+  const onceCallback = once(callback);
+  const context = createLambdaContext(message, wrapped);
+
+  try {
+    const event: unknown = JSON.parse(message.event);
+    const result = handler!(event, context, onceCallback);
+    if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
+      Promise.resolve(result).then(wrapped.succeed, wrapped.fail).catch(wrapped.fail);
+    }
+  } catch (err) {
+    onceCallback(err);
+  }
+}
+
+function fatal(error: LambdaError, exitCode: number): void {
+  const exit = () => process.exit(exitCode);
+  if (!ready) return send({ type: 'init-error', error }, exit);
+  const invocation = current;
+  if (!invocation) return exit();
+  current = undefined;
+  send({ type: 'result', awsRequestId: invocation.awsRequestId, ok: false, error, fatal: true }, exit);
+}
+
+async function initialize(message: ParentMessage): Promise<void> {
+  if (message.type !== 'init') return;
+  try {
+    handler = await loadHandler(message);
+    ready = true;
+    send({ type: 'ready' });
+  } catch (err) {
+    const error = err instanceof InitFailure ? err.error : toLambdaError(err);
+    send({ type: 'init-error', error }, () => process.exit(1));
+  }
+}
+
+process.on('uncaughtException', (error) => fatal(toLambdaError(error), 129));
+process.on('unhandledRejection', (reason) =>
+  fatal(toRuntimeError('UnhandledPromiseRejection', String(reason), reason), 128),
+);
+process.on('beforeExit', () => {
+  const invocation = current;
+  if (!invocation) return;
+  const action = invocation.onEmptyEventLoop ?? (() => complete(invocation, null));
+  invocation.onEmptyEventLoop = undefined;
+  action();
+});
+// The invoker went away: an orphaned instance must not linger.
+process.on('disconnect', () => process.exit(0));
+process.on('message', (message: ParentMessage) => {
+  if (message.type === 'invoke' && ready && !current) invoke(message);
+  else if (message.type === 'init' && !ready) void initialize(message);
+});

@@ -1,0 +1,84 @@
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FunctionModel, ServiceModel } from '../../src/config/model.js';
+
+export const FIXTURE_DIR = fileURLToPath(new URL('../fixtures/services/runtime-basic/', import.meta.url));
+
+/** A private copy of the runtime fixture service (tests write compiled handlers and edit files there). */
+export async function copyFixture(): Promise<{ dir: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'wsgate-runtime-'));
+  await cp(FIXTURE_DIR, dir, { recursive: true });
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export type FunctionSpec = Partial<Omit<FunctionModel, 'key'>> & { handler: string };
+
+/** A ServiceModel with the given functions and Serverless v3 defaults (timeout 6, memory 1024). */
+export function buildModel(
+  serviceDir: string,
+  functions: Record<string, FunctionSpec>,
+  provider: { environment?: ServiceModel['provider']['environment'] } = {},
+): ServiceModel {
+  const providerEnvironment = provider.environment ?? {};
+  const fns = new Map<string, FunctionModel>();
+  for (const [key, spec] of Object.entries(functions)) {
+    fns.set(key, {
+      name: `runtime-basic-dev-${key}`,
+      runtime: 'nodejs20.x',
+      memorySize: 1024,
+      timeout: 6,
+      tags: {},
+      websocketRouteKeys: [],
+      configPath: `functions.${key}`,
+      ...spec,
+      environment: { ...providerEnvironment, ...spec.environment },
+      key,
+    });
+  }
+  return {
+    service: 'runtime-basic',
+    serviceDir,
+    configFile: path.join(serviceDir, 'serverless.yml'),
+    stage: 'dev',
+    region: 'eu-west-1',
+    provider: {
+      name: 'aws',
+      runtime: 'nodejs20.x',
+      memorySize: 1024,
+      timeout: 6,
+      environment: providerEnvironment,
+      tags: {},
+      stackTags: {},
+      iamRoleStatements: [],
+      iamManagedPolicies: [],
+      deploymentPrefix: 'serverless',
+      restApiLogsRoleManagedExternally: false,
+      versionFunctions: true,
+    },
+    functions: fns,
+    websocket: {
+      apiName: 'dev-runtime-basic-websockets',
+      routeSelectionExpression: '$request.body.action',
+      description: 'Serverless Websockets',
+      useProviderTags: false,
+      routes: [],
+      authorizers: new Map(),
+    },
+    package: { patterns: [], individually: false, excludeDevDependencies: true },
+    resources: { Resources: {}, Outputs: {}, Conditions: {}, extra: {} },
+    custom: {},
+    plugins: [],
+  };
+}
+
+/** Whether a process id still names a live process. */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
