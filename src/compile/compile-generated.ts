@@ -2,6 +2,7 @@ import type { FunctionModel, ServiceModel } from '../config/model.js';
 import type { ErrorDetail } from '../errors.js';
 import type { CfnOutput, CfnResource } from './cfn.js';
 import { sortKeysDeep } from './sort-keys-deep.js';
+import { checkRouteKeys } from './check-route-keys.js';
 import {
   CUSTOM_RESOURCES_ARTIFACT_NAME,
   DEPLOYMENT_BUCKET_OUTPUT_ID,
@@ -120,6 +121,7 @@ export function compileGeneratedResources(
 
   let needsCustomResources = false;
   const { routes, externalApiId } = model.websocket;
+  const rejectedRoutes = checkRouteKeys(model, issues);
   if (routes.length > 0) {
     if (externalApiId === undefined) {
       add(WEBSOCKETS_API_ID, compileWebsocketsApi(model), 'provider', 'The websocket API');
@@ -130,7 +132,7 @@ export function compileGeneratedResources(
       add(websocketsIntegrationId(key), compileWebsocketsIntegration(model, key), `functions.${key}`, `Function "${key}"`);
     }
     for (const route of routes) {
-      if (!route.routeResponseSelectionExpression) continue;
+      if (!route.routeResponseSelectionExpression || rejectedRoutes.has(route)) continue;
       add(websocketsRouteResponseId(route.routeKey), compileWebsocketsRouteResponse(model, route), route.configPath, `Route "${route.routeKey}"`);
     }
     for (const authorizer of model.websocket.authorizers.values()) {
@@ -143,6 +145,7 @@ export function compileGeneratedResources(
       }
     }
     for (const route of routes) {
+      if (rejectedRoutes.has(route)) continue;
       add(websocketsRouteId(route.routeKey), compileWebsocketsRoute(model, route), `${route.configPath}.route`, `Route "${route.routeKey}"`);
     }
     if (externalApiId === undefined) {

@@ -40,7 +40,6 @@ const emptyTemplate = (): CfnTemplate => ({
 export function compile(model: ServiceModel, options: CompileOptions): CompiledService {
   const issues: ErrorDetail[] = [];
   const generated = compileGeneratedResources(model, options, issues);
-  throwIssues(issues);
 
   const updateTemplate = emptyTemplate();
   updateTemplate.Resources = generated.resources;

@@ -13,11 +13,10 @@ export function compileDeploymentBucket(model: ServiceModel): {
   if (settings?.name) {
     return { resources: {}, output: { Value: settings.name }, bucket: settings.name };
   }
+  // `serverSideEncryption` only sets the encryption of uploads (v3 keeps the bucket's default at AES256).
   const bucketProperties: Record<string, unknown> = {
     BucketEncryption: {
-      ServerSideEncryptionConfiguration: [
-        { ServerSideEncryptionByDefault: { SSEAlgorithm: settings?.serverSideEncryption ?? 'AES256' } },
-      ],
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
     },
   };
   if (settings?.tags && Object.keys(settings.tags).length > 0) {
