@@ -1,8 +1,5 @@
-/**
- * The account id wsgate puts in `methodArn` locally. It is AWS's documentation example account, so it can
- * never be mistaken for a real one.
- */
-export const LOCAL_ACCOUNT_ID = '123456789012';
+// The gateway's fixed local account id (AWS's documentation example account), re-exported for callers here.
+export { LOCAL_ACCOUNT_ID } from '../ids.js';
 
 export interface BuildAuthorizerEventInput {
   /** The CONNECT event the handshake built (without `requestContext.authorizer`). */
