@@ -19,7 +19,7 @@ async function compileError(name: string): Promise<WsgateError> {
 const summary = (err: WsgateError) => err.issues.map(({ code, path }) => ({ code, path }));
 
 describe('compile rejects what Serverless v3 lets through but AWS would reject, all problems at once', () => {
-  it('route keys with an invalid logical id, a duplicate key and two keys with one logical id', async () => {
+  it('route keys with an invalid logical id and two keys with one logical id', async () => {
     const err = await compileError('compile-error-ids');
     expect(err.code).toBe('PACKAGE_INVALID_SERVICE');
     expect(err.userError).toBe(true);
@@ -27,11 +27,10 @@ describe('compile rejects what Serverless v3 lets through but AWS would reject, 
     expect(summary(err)).toEqual([
       { code: 'WEBSOCKETS_INVALID_ROUTE_KEY', path: 'functions.one.events[0].websocket.route' },
       { code: 'WEBSOCKETS_INVALID_ROUTE_KEY', path: 'functions.one.events[1].websocket.route' },
-      { code: 'WEBSOCKETS_DUPLICATE_ROUTE_KEY', path: 'functions.two.events[0].websocket.route' },
-      { code: 'WEBSOCKETS_ROUTE_KEY_COLLISION', path: 'functions.two.events[1].websocket.route' },
+      { code: 'WEBSOCKETS_ROUTE_KEY_COLLISION', path: 'functions.two.events[0].websocket.route' },
     ]);
     expect(err.issues[0].message).toContain('"hello worldWebsocketsRoute"');
-    expect(err.issues[2].message).toContain('functions.one.events[2].websocket');
+    expect(err.issues[2].message).toContain('functions.one.events[3].websocket');
     expect(err.message).toContain('functions.one.events[1].websocket.route');
   });
 
@@ -44,6 +43,15 @@ describe('compile rejects what Serverless v3 lets through but AWS would reject, 
     ]);
     expect(err.issues[0].message).toContain('AWS::Lambda::Function');
     expect(err.issues[1].hint).toContain('Type: AWS::ApiGatewayV2::Api');
+  });
+
+  it('a route key declared twice in a hand-built model (loadService already rejects it)', async () => {
+    const { model } = await loadService({ serviceDir: join(servicesDir, 'compile-basic'), env: {} });
+    const routes = [...model.websocket.routes, { ...model.websocket.routes[3], configPath: 'functions.extra.events[0].websocket' }];
+    const broken = { ...model, websocket: { ...model.websocket, routes } };
+    expect(() => compile(broken, { artifact: FAKE_ARTIFACT, artifactDirectoryName: 'p' })).toThrow(
+      expect.objectContaining({ code: 'WEBSOCKETS_DUPLICATE_ROUTE_KEY', path: 'functions.extra.events[0].websocket.route' }),
+    );
   });
 
   it('one problem is thrown as itself', async () => {
