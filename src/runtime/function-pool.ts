@@ -98,7 +98,7 @@ export class FunctionPool {
         return fail('init', init.value.error);
       }
       if (init.value.type === 'exit') {
-        return fail('init', buildExitError(awsRequestId, init.value.code, init.value.signal));
+        return fail(this.closed ? 'crash' : 'init', buildExitError(awsRequestId, init.value.code, init.value.signal));
       }
       // Code changed while this instance was starting: take a fresh one.
       if (lease.retired) {

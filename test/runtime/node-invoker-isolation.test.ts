@@ -1,0 +1,133 @@
+import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import type { Invoker } from '../../src/runtime/invoker.js';
+import { createNodeInvoker } from '../../src/runtime/node-invoker.js';
+import { buildModel, copyFixture, isProcessAlive, listRunnerChildren } from './runtime-fixture.js';
+
+// Instances are isolated like Lambda execution environments: one invocation at a time each, more under load,
+// and a crash, process.exit, endless loop or timeout replaces the instance without taking the invoker down.
+describe('createNodeInvoker: isolation and lifecycle', () => {
+  let fixture: Awaited<ReturnType<typeof copyFixture>>;
+  let invoker: Invoker | undefined;
+
+  beforeAll(async () => {
+    fixture = await copyFixture();
+  });
+  afterEach(async () => {
+    await invoker?.close();
+    invoker = undefined;
+  });
+  afterAll(async () => {
+    await fixture?.remove();
+  });
+
+  const start = (functions: Parameters<typeof buildModel>[1], maxInstancesPerFunction?: number) => {
+    invoker = createNodeInvoker(buildModel(fixture.dir, functions), { onLog: () => {}, maxInstancesPerFunction });
+    return invoker;
+  };
+
+  it('answers process.exit(3) as Runtime.ExitError and serves the next invocation from a new instance', async () => {
+    const inv = start({ exit3: { handler: 'handler.exit3' }, exit0: { handler: 'handler.exit0' } });
+    expect(await inv.invoke('exit3', {}, { awsRequestId: 'req-1' })).toMatchObject({
+      ok: false,
+      kind: 'crash',
+      error: { errorType: 'Runtime.ExitError', errorMessage: 'RequestId: req-1 Error: Runtime exited with error: exit status 3' },
+    });
+    expect(await inv.invoke('exit0', {}, { awsRequestId: 'req-2' })).toMatchObject({
+      ok: false,
+      kind: 'crash',
+      error: { errorType: 'Runtime.ExitError', errorMessage: 'RequestId: req-2 Error: Runtime exited without providing a reason' },
+    });
+    expect(await inv.invoke('exit3', {}, { awsRequestId: 'req-3' })).toMatchObject({ ok: false, kind: 'crash' });
+  });
+
+  it('kills an endless loop after the function timeout and answers as Lambda does', async () => {
+    const inv = start({ loop: { handler: 'handler.loop', timeout: 1 }, counter: { handler: 'handler.counter' } });
+    const result = await inv.invoke('loop', {}, { awsRequestId: 'req-loop' });
+    expect(result).toMatchObject({
+      ok: false,
+      kind: 'timeout',
+      error: { errorType: 'Sandbox.Timedout', errorMessage: 'RequestId: req-loop Error: Task timed out after 1.00 seconds' },
+    });
+    expect(result.durationMs).toBeGreaterThanOrEqual(1000);
+    expect(result.durationMs).toBeLessThan(3000);
+    // The gateway's other functions are unaffected while (and after) one spins.
+    expect(await inv.invoke('counter', {})).toMatchObject({ ok: true });
+  });
+
+  it('replaces a timed-out instance: the next invocation of the same function works', async () => {
+    const inv = start({ slow: { handler: 'handler.slow', timeout: 1 } });
+    const timedOut = await inv.invoke('slow', { ms: 5000 });
+    expect(timedOut).toMatchObject({ ok: false, kind: 'timeout' });
+    const next = await inv.invoke('slow', { ms: 1 });
+    // A fresh instance: its module state starts over.
+    expect(next).toMatchObject({ ok: true, value: { count: 1 } });
+  });
+
+  it('applies the caller deadline when it is shorter than the function timeout', async () => {
+    const inv = start({ slow: { handler: 'handler.slow', timeout: 6 } });
+    const result = await inv.invoke('slow', { ms: 5000 }, { deadlineMs: 500, awsRequestId: 'req-deadline' });
+    expect(result).toMatchObject({
+      ok: false,
+      kind: 'timeout',
+      error: { errorMessage: 'RequestId: req-deadline Error: Task timed out after 0.50 seconds' },
+    });
+    expect(result.durationMs).toBeLessThan(3000);
+  });
+
+  it('runs parallel invocations in separate instances, each with its own module state, and reuses warm ones', async () => {
+    const inv = start({ slow: { handler: 'handler.slow' } });
+    const results = await Promise.all([1, 2, 3, 4].map(() => inv.invoke('slow', { ms: 300 })));
+    const values = results.map((r) => (r.ok ? (r.value as { pid: number; count: number }) : undefined));
+    expect(values.every((v) => v !== undefined)).toBe(true);
+    const pids = new Set(values.map((v) => v!.pid));
+    expect(pids.size).toBe(4);
+    expect(values.map((v) => v!.count)).toEqual([1, 1, 1, 1]);
+    // Sequential calls now reuse the warm instances rather than starting new ones.
+    const again = await inv.invoke('slow', { ms: 1 });
+    expect(again.ok && pids.has((again.value as { pid: number }).pid)).toBe(true);
+    expect(again.ok && (again.value as { count: number }).count).toBe(2);
+  });
+
+  it('queues invocations beyond maxInstancesPerFunction', async () => {
+    const inv = start({ slow: { handler: 'handler.slow' } }, 2);
+    const results = await Promise.all([1, 2, 3, 4, 5].map(() => inv.invoke('slow', { ms: 100 })));
+    expect(results.every((r) => r.ok)).toBe(true);
+    const pids = new Set(results.map((r) => (r.ok ? (r.value as { pid: number }).pid : 0)));
+    expect(pids.size).toBe(2);
+  });
+
+  it('times a queued invocation out at the caller deadline', async () => {
+    const inv = start({ slow: { handler: 'handler.slow' } }, 1);
+    const busy = inv.invoke('slow', { ms: 1500 });
+    const queued = await inv.invoke('slow', { ms: 1 }, { deadlineMs: 300 });
+    expect(queued).toMatchObject({ ok: false, kind: 'timeout' });
+    expect(await busy).toMatchObject({ ok: true });
+  });
+
+  it('close() ends every instance, settles pending invocations and leaves no child process', async () => {
+    const inv = start({ slow: { handler: 'handler.slow' }, counter: { handler: 'handler.counter' } }, 3);
+    const warm = await Promise.all([inv.invoke('counter', {}), inv.invoke('counter', {})]);
+    const pids = warm.map((r) => (r.ok ? (r.value as { pid: number }).pid : 0));
+    expect(pids.every((pid) => pid > 0 && isProcessAlive(pid))).toBe(true);
+    // One invocation killed while running, one while its instance is still starting.
+    expect(await inv.invoke('slow', { ms: 1 })).toMatchObject({ ok: true });
+    const pending = inv.invoke('slow', { ms: 10_000 });
+    const starting = inv.invoke('slow', { ms: 10_000 });
+    const started = await inv.invoke('counter', {});
+    expect(started.ok).toBe(true);
+    expect(listRunnerChildren().length).toBeGreaterThanOrEqual(3);
+    await inv.close();
+    expect(listRunnerChildren()).toEqual([]);
+    expect(await pending).toMatchObject({ ok: false, kind: 'crash', error: { errorType: 'Runtime.ExitError' } });
+    expect(await starting).toMatchObject({ ok: false, kind: 'crash' });
+    for (const pid of pids) expect(isProcessAlive(pid)).toBe(false);
+    expect(await inv.invoke('counter', {})).toMatchObject({ ok: false });
+  });
+
+  it('limits the heap to the function memory size and answers running out of it as a crash', async () => {
+    const inv = start({ hog: { handler: 'handler.hog', memorySize: 128, timeout: 20 } });
+    const result = await inv.invoke('hog', {}, { awsRequestId: 'req-oom' });
+    expect(result).toMatchObject({ ok: false, kind: 'crash', error: { errorType: 'Runtime.ExitError' } });
+    if (!result.ok) expect(result.error.errorMessage).toMatch(/^RequestId: req-oom Error: Runtime exited with error: signal: /);
+  });
+});
