@@ -6,6 +6,7 @@ import { assertSupportedConfigFile, findConfigFile } from './find-config-file.js
 import { parseDocument } from './parse-document.js';
 import { normalizeService } from './normalize.js';
 import { isRecord } from './is-record.js';
+import { validateConfig } from './validate.js';
 import { resolveVariables } from './variables/resolve.js';
 import { DEFAULT_REGION, DEFAULT_STAGE } from './defaults.js';
 
@@ -40,8 +41,9 @@ export async function loadService(options: LoadServiceOptions = {}): Promise<Loa
   const stage = options.stage ?? stringOption(options.cliOptions?.stage) ?? stringValue(provider.stage) ?? DEFAULT_STAGE;
   const region =
     options.region ?? stringOption(options.cliOptions?.region) ?? stringValue(provider.region) ?? DEFAULT_REGION;
+  const warnings = validateConfig(config, sourceMap);
   const model = normalizeService(config, { configFile, stage, region });
-  return { model, config, warnings: [] };
+  return { model, config, warnings };
 }
 
 function stringOption(v: string | boolean | undefined): string | undefined {

@@ -44,29 +44,29 @@ export function parseDocument(text: string, file: string): ParsedDocument {
     });
     throw new WsgateError({ ...issues[0], issues });
   }
+  // Map entries point at their key (`authorizer:`), list items at the item: where a reader looks.
   const positions = new Map<string, Position>();
-  const record = (node: Node | null | undefined, path: ConfigPath) => {
+  const mark = (path: ConfigPath, offset: number) => {
+    const pos = lineCounter.linePos(offset);
+    positions.set(formatConfigPath(path), { line: pos.line, column: pos.col });
+  };
+  const record = (node: Node | null | undefined, path: ConfigPath, markSelf: boolean) => {
     if (!node) return;
-    if (node.range) {
-      const pos = lineCounter.linePos(node.range[0]);
-      positions.set(formatConfigPath(path), { line: pos.line, column: pos.col });
-    }
+    if (markSelf && node.range) mark(path, node.range[0]);
     if (isMap(node)) {
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
         const childPath = [...path, key];
-        if (pair.value && (pair.value as Node).range) record(pair.value as Node, childPath);
-        else if (isScalar(pair.key) && pair.key.range) {
-          const pos = lineCounter.linePos(pair.key.range[0]);
-          positions.set(formatConfigPath(childPath), { line: pos.line, column: pos.col });
-        }
+        const keyNode = pair.key as Node | null;
+        if (keyNode?.range) mark(childPath, keyNode.range[0]);
+        record(pair.value as Node | null, childPath, !keyNode?.range);
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, i) => record(item as Node, [...path, i]));
+      node.items.forEach((item, i) => record(item as Node, [...path, i], true));
     }
   };
-  record(doc.contents as Node | null, []);
+  record(doc.contents as Node | null, [], true);
   return {
     value: doc.toJS({ maxAliasCount: 1000 }) ?? {},
     sourceMap: createSourceMap(file, positions),

@@ -128,7 +128,7 @@ describe('env', () => {
     expect(err.code).toBe('MISSING_VARIABLE_RESULT');
     expect(err.path).toBe('custom.token');
     expect(err.message).toBe('Cannot resolve variable at "custom.token": Value not found at "env" source');
-    expect(err.location).toMatchObject({ line: 11, column: 10 }); // line 9 is `custom:`
+    expect(err.location).toMatchObject({ line: 11, column: 3 }); // the key `token:`; line 9 is `custom:`
     expect(err.location?.file).toMatch(/serverless\.yml$/);
   });
 });

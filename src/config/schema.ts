@@ -1,0 +1,317 @@
+/**
+ * JSON schema of what wsgate reads from serverless.yml (draft-07, checked by ajv).
+ * Shapes follow Serverless v3's own schema (`lib/config-schema.js`, `provider.js`, the websocket event).
+ * Unknown keys of the lenient objects (see validate.ts) are warnings: real services carry many
+ * settings wsgate has no use for. `description` is what error messages say was expected.
+ */
+const cfFunction = {
+  type: 'object',
+  description: 'a CloudFormation intrinsic such as { Ref: … } or { Fn::GetAtt: [...] }',
+  minProperties: 1,
+  maxProperties: 1,
+  propertyNames: { pattern: '^(Ref|Condition|Fn::[A-Za-z0-9]+)$' },
+};
+
+const cfInstruction = {
+  description: 'a non-empty string or a CloudFormation intrinsic ({ Ref: … }, { Fn::GetAtt: … })',
+  anyOf: [{ type: 'string', minLength: 1 }, { $ref: '#/definitions/cfFunction' }],
+};
+
+const arn = {
+  description: 'an ARN ("arn:…") or a CloudFormation intrinsic',
+  anyOf: [{ type: 'string', pattern: '^arn:' }, { $ref: '#/definitions/cfFunction' }],
+};
+
+const environment = {
+  type: 'object',
+  description: 'a map of environment variable names to values',
+  propertyNames: {
+    pattern: '^[A-Za-z_][a-zA-Z0-9_]*$',
+    description: 'an environment variable name (letters, digits, _; not starting with a digit)',
+  },
+  additionalProperties: {
+    description: 'a string, number, boolean or CloudFormation intrinsic',
+    anyOf: [{ type: ['string', 'number', 'boolean'] }, { $ref: '#/definitions/cfFunction' }],
+  },
+};
+
+const tags = {
+  type: 'object',
+  description: 'a map of tag names to values',
+  additionalProperties: { type: ['string', 'number', 'boolean'], description: 'a tag value (text)' },
+};
+
+const functionName = {
+  type: 'string',
+  pattern: '^[a-zA-Z0-9-_]+$',
+  description: 'a function key of this service (letters, digits, - and _)',
+};
+
+const identitySource = {
+  type: 'string',
+  pattern: '^(route\\.request\\.(header|querystring)\\.[^\\s.]+|stageVariables\\.[^\\s]+|context\\.[^\\s]+)$',
+  description: 'route.request.header.<Name>, route.request.querystring.<name>, stageVariables.<name> or context.<name>',
+};
+
+const websocketAuthorizer = {
+  description: 'a function name, an ARN, or { name | arn, identitySource }',
+  if: { type: 'string' },
+  then: {
+    pattern: '^(arn:.*|[a-zA-Z0-9-_]+)$',
+    description: 'a function key of this service or an ARN ("arn:aws:lambda:…")',
+  },
+  else: {
+    type: 'object',
+    properties: {
+      name: functionName,
+      arn: { $ref: '#/definitions/arn' },
+      identitySource: { type: 'array', items: identitySource, minItems: 1, description: 'a list of identity sources' },
+    },
+    additionalProperties: false,
+    anyOf: [{ required: ['name'] }, { required: ['arn'] }],
+    description: 'an object with "name" or "arn"',
+  },
+};
+
+const websocketEvent = {
+  description: 'a route key ("$connect") or { route, routeResponseSelectionExpression, authorizer }',
+  if: { type: 'string' },
+  then: { minLength: 1, description: 'a non-empty route key' },
+  else: {
+    type: 'object',
+    properties: {
+      route: { type: 'string', minLength: 1, description: 'a non-empty route key' },
+      routeResponseSelectionExpression: { const: '$default', description: '"$default" (the only value AWS accepts for WebSocket APIs)' },
+      authorizer: websocketAuthorizer,
+    },
+    required: ['route'],
+    additionalProperties: false,
+  },
+};
+
+const logsWebsocket = {
+  description: 'true/false or { accessLogging, executionLogging, format, fullExecutionData, level }',
+  if: { type: 'boolean' },
+  else: {
+    type: 'object',
+    properties: {
+      accessLogging: { type: 'boolean' },
+      executionLogging: { type: 'boolean' },
+      format: { type: 'string', minLength: 1 },
+      fullExecutionData: { type: 'boolean' },
+      // The level is checked by the cross-field rules, to report Serverless's own error code and text.
+      level: { type: 'string' },
+    },
+    additionalProperties: false,
+  },
+};
+
+const patterns = { type: 'array', items: { type: 'string' }, description: 'a list of glob patterns' };
+const positiveInteger = { type: 'integer', minimum: 1 };
+
+const functionSchema = {
+  type: 'object',
+  description: 'a function definition with at least a "handler"',
+  properties: {
+    handler: { type: 'string', minLength: 1, pattern: '\\.', description: 'a handler "path/to/file.export"' },
+    name: { type: 'string', minLength: 1, maxLength: 64 },
+    description: { type: 'string', maxLength: 256 },
+    runtime: { type: 'string', minLength: 1 },
+    environment,
+    memorySize: { type: 'integer', minimum: 128, maximum: 10240 },
+    timeout: positiveInteger,
+    tags,
+    architecture: { enum: ['x86_64', 'arm64'] },
+    package: {
+      type: 'object',
+      properties: {
+        patterns,
+        include: patterns,
+        exclude: patterns,
+        individually: { type: 'boolean' },
+        artifact: { type: 'string' },
+      },
+    },
+    events: {
+      type: 'array',
+      description: 'a list of events',
+      items: {
+        type: 'object',
+        description: 'an event such as { websocket: $connect }',
+        minProperties: 1,
+        maxProperties: 1,
+        properties: { websocket: websocketEvent },
+      },
+    },
+  },
+  required: ['handler'],
+  additionalProperties: false,
+};
+
+const providerSchema = {
+  type: 'object',
+  properties: {
+    name: { const: 'aws', description: '"aws"' },
+    runtime: { type: 'string', minLength: 1 },
+    stage: { type: 'string', minLength: 1 },
+    region: { type: 'string', minLength: 1 },
+    profile: { type: 'string' },
+    environment,
+    memorySize: { type: 'integer', minimum: 128, maximum: 10240 },
+    timeout: positiveInteger,
+    tags,
+    stackTags: tags,
+    stackName: { type: 'string', minLength: 1 },
+    architecture: { enum: ['x86_64', 'arm64'] },
+    versionFunctions: { type: 'boolean' },
+    deploymentPrefix: { type: 'string' },
+    iam: {
+      type: 'object',
+      properties: {
+        role: {
+          description: 'a role ARN/name/intrinsic, or { statements, managedPolicies, … }',
+          if: { type: 'object', required: ['Fn::GetAtt'] },
+          then: { $ref: '#/definitions/cfFunction' },
+          else: {
+            anyOf: [
+              { type: 'string', minLength: 1 },
+              { $ref: '#/definitions/cfFunction' },
+              {
+                type: 'object',
+                properties: {
+                  name: { type: 'string' },
+                  path: { type: 'string' },
+                  statements: { type: 'array', items: { type: 'object' } },
+                  managedPolicies: { type: 'array' },
+                  permissionsBoundary: {},
+                  permissionBoundary: {},
+                  tags,
+                },
+                additionalProperties: false,
+              },
+            ],
+          },
+        },
+        deploymentRole: {},
+      },
+    },
+    role: { $ref: '#/definitions/cfInstruction' },
+    iamRoleStatements: { type: 'array', items: { type: 'object' } },
+    iamManagedPolicies: { type: 'array' },
+    deploymentBucket: {
+      description: 'a bucket name or { name, serverSideEncryption, blockPublicAccess, tags }',
+      if: { type: 'string' },
+      then: { minLength: 1 },
+      else: {
+        type: 'object',
+        properties: {
+          name: { type: 'string', minLength: 1 },
+          serverSideEncryption: { type: 'string' },
+          blockPublicAccess: { type: 'boolean' },
+          tags,
+        },
+      },
+    },
+    logRetentionInDays: positiveInteger,
+    logDataProtectionPolicy: { type: 'object' },
+    websocketsApiName: { type: 'string', minLength: 1 },
+    websocketsApiRouteSelectionExpression: { type: 'string', minLength: 1 },
+    websocketsDescription: { type: 'string' },
+    websocket: {
+      type: 'object',
+      properties: { useProviderTags: { type: 'boolean' } },
+      additionalProperties: false,
+    },
+    apiGateway: {
+      type: 'object',
+      properties: { websocketApiId: { $ref: '#/definitions/cfInstruction' } },
+    },
+    logs: {
+      type: 'object',
+      properties: {
+        websocket: logsWebsocket,
+        restApi: {
+          description: 'true/false or an object',
+          type: ['boolean', 'object'],
+          properties: { role: { $ref: '#/definitions/cfInstruction' }, roleManagedExternally: { type: 'boolean' } },
+        },
+      },
+    },
+  },
+  required: ['name'],
+  additionalProperties: false,
+};
+
+export const CONFIG_SCHEMA = {
+  $id: 'https://wsgate.local/serverless-config.json',
+  type: 'object',
+  definitions: { cfFunction, cfInstruction, arn },
+  properties: {
+    service: {
+      type: 'string',
+      pattern: '^[a-zA-Z][0-9a-zA-Z-]+$',
+      description: 'a service name: a letter, then letters, digits and -',
+    },
+    frameworkVersion: { type: 'string' },
+    provider: providerSchema,
+    functions: {
+      type: 'object',
+      description: 'a map of function keys to function definitions',
+      propertyNames: functionName,
+      additionalProperties: functionSchema,
+    },
+    package: {
+      type: 'object',
+      properties: {
+        patterns,
+        include: patterns,
+        exclude: patterns,
+        individually: { type: 'boolean' },
+        excludeDevDependencies: { type: 'boolean' },
+        artifact: { type: 'string' },
+      },
+    },
+    custom: { type: 'object' },
+    plugins: {
+      description: 'a list of plugin names or { localPath, modules }',
+      anyOf: [
+        { type: 'array', items: { type: 'string' } },
+        {
+          type: 'object',
+          properties: { localPath: { type: 'string' }, modules: { type: 'array', items: { type: 'string' } } },
+          additionalProperties: false,
+        },
+      ],
+    },
+    resources: {
+      description: 'an object with Resources/Outputs/Conditions, or a list of them',
+      anyOf: [{ type: 'object' }, { type: 'array', items: { type: 'object' } }],
+    },
+    params: { type: 'object' },
+    // Known top-level settings wsgate accepts and has no use for.
+    app: {},
+    org: {},
+    console: {},
+    outputs: {},
+    useDotenv: { type: 'boolean' },
+    configValidationMode: { enum: ['error', 'warn', 'off'] },
+    variablesResolutionMode: {},
+    deprecationNotificationMode: {},
+    disabledDeprecations: {},
+    layers: {},
+    stepFunctions: {},
+  },
+  required: ['service', 'provider'],
+  additionalProperties: false,
+} as const;
+
+/** Objects whose unknown keys are warnings (wsgate ignores them), by config path pattern. */
+export const LENIENT_OBJECTS: readonly RegExp[] = [
+  /^$/,
+  /^provider$/,
+  /^provider\.(iam|apiGateway|logs|deploymentBucket)$/,
+  /^provider\.logs\.restApi$/,
+  /^functions\.[^.]+$/,
+  /^functions\.[^.]+\.package$/,
+  /^package$/,
+];

@@ -1,0 +1,164 @@
+import type { ErrorDetail } from '../errors.js';
+import { formatConfigPath, type PathSegment } from './config-path.js';
+import { isRecord, type Dict } from './is-record.js';
+import type { SourceMap } from './parse-document.js';
+
+const PREDEFINED_ROUTES = new Set(['$connect', '$disconnect', '$default']);
+const LOG_LEVELS = new Set(['INFO', 'ERROR']);
+/** Characters Serverless's logical-id naming maps (`$ / - _ .`) plus letters and digits. */
+const LOGICAL_ID_SAFE_ROUTE = /^[A-Za-z0-9$/_.-]+$/;
+
+export interface RuleFindings {
+  errors: ErrorDetail[];
+  warnings: ErrorDetail[];
+}
+
+/**
+ * The checks a schema cannot express, run on a schema-valid configuration before anything runs.
+ * Where Serverless v3 has a code and text, they are reused; where it lets a mistake through to
+ * deploy time (authorizer off `$connect`, duplicate or reserved route keys) wsgate fails early.
+ */
+export function validateRules(config: Dict, sourceMap: SourceMap): RuleFindings {
+  const errors: ErrorDetail[] = [];
+  const warnings: ErrorDetail[] = [];
+  const issue = (list: ErrorDetail[], code: string, path: PathSegment[], message: string, hint?: string) =>
+    list.push({ code, message, path: formatConfigPath(path), location: sourceMap.locate(path), hint });
+
+  const functions = isRecord(config.functions) ? config.functions : {};
+  const firstUse = new Map<string, string>();
+  let hasWebsocket = false;
+
+  for (const [key, fn] of Object.entries(functions)) {
+    if (!isRecord(fn) || !Array.isArray(fn.events)) continue;
+    fn.events.forEach((event: unknown, i: number) => {
+      const eventPath: PathSegment[] = ['functions', key, 'events', i];
+      if (!isRecord(event)) return;
+      for (const type of Object.keys(event)) {
+        if (type !== 'websocket') {
+          issue(
+            warnings,
+            'CONFIG_UNSUPPORTED_EVENT',
+            [...eventPath, type],
+            `Event "${type}" of function "${key}" is not a websocket event: wsgate ignores it`,
+          );
+        }
+      }
+      if (event.websocket === undefined) return;
+      hasWebsocket = true;
+      const ws = event.websocket;
+      const wsPath = [...eventPath, 'websocket'];
+      const routeKey = typeof ws === 'string' ? ws : isRecord(ws) && typeof ws.route === 'string' ? ws.route : undefined;
+      if (routeKey === undefined) return;
+      const routePath = typeof ws === 'string' ? wsPath : [...wsPath, 'route'];
+
+      const previous = firstUse.get(routeKey);
+      if (previous) {
+        issue(
+          errors,
+          'CONFIG_DUPLICATE_ROUTE_KEY',
+          routePath,
+          `Route "${routeKey}" is already defined at ${previous}`,
+          'A route key may appear only once in a service (Serverless would silently merge both into one route).',
+        );
+      } else {
+        firstUse.set(routeKey, formatConfigPath(routePath));
+      }
+      if (routeKey.startsWith('$') && !PREDEFINED_ROUTES.has(routeKey)) {
+        issue(
+          errors,
+          'CONFIG_RESERVED_ROUTE_KEY',
+          routePath,
+          `Route key "${routeKey}" is reserved: custom route keys may not start with "$"`,
+          'Use $connect, $disconnect, $default, or a custom key without "$" (e.g. "sendmessage").',
+        );
+      } else if (!LOGICAL_ID_SAFE_ROUTE.test(routeKey)) {
+        issue(
+          warnings,
+          'CONFIG_ROUTE_KEY_LOGICAL_ID',
+          routePath,
+          `Route key "${routeKey}" contains characters that make an invalid CloudFormation logical id: the deploy would fail`,
+          'Use letters, digits and $ / - _ . in route keys.',
+        );
+      }
+
+      if (!isRecord(ws) || ws.authorizer === undefined) return;
+      const authPath = [...wsPath, 'authorizer'];
+      if (routeKey !== '$connect') {
+        issue(
+          errors,
+          'CONFIG_AUTHORIZER_NOT_ON_CONNECT',
+          authPath,
+          `Currently, authorization is restricted to the $connect route only (route "${routeKey}" has an authorizer)`,
+          'Move the authorizer to the $connect event: AWS authorizes the connection once.',
+        );
+      }
+      const auth = ws.authorizer;
+      if (typeof auth === 'string') {
+        if (!auth.includes(':')) checkFunctionExists(auth, authPath);
+      } else if (isRecord(auth)) {
+        if (auth.arn !== undefined) {
+          if (typeof auth.arn !== 'string' && auth.name === undefined) {
+            issue(
+              errors,
+              'WEBSOCKETS_MISSING_AUTHORIZER_NAME',
+              [...authPath, 'arn'],
+              'Websocket Authorizer: Non-string "arn" needs to be accompanied with "name"',
+              'Add `name:` next to `arn:`; it names the authorizer in AWS.',
+            );
+          }
+        } else if (typeof auth.name === 'string') {
+          checkFunctionExists(auth.name, [...authPath, 'name']);
+        }
+      }
+    });
+  }
+
+  function checkFunctionExists(name: string, path: PathSegment[]) {
+    if (Object.prototype.hasOwnProperty.call(functions, name)) return;
+    const known = Object.keys(functions);
+    issue(
+      errors,
+      'FUNCTION_MISSING_IN_SERVICE',
+      path,
+      `Function "${name}" doesn't exist in this Service`,
+      known.length ? `Functions of this service: ${known.join(', ')}. An authorizer outside it needs its ARN.` : undefined,
+    );
+  }
+
+  const provider = isRecord(config.provider) ? config.provider : {};
+  const logs = isRecord(provider.logs) ? provider.logs : {};
+  if (isRecord(logs.websocket) && logs.websocket.level !== undefined && !LOG_LEVELS.has(String(logs.websocket.level))) {
+    issue(
+      errors,
+      'WEBSOCKETS_INVALID_LOGS_LEVEL',
+      ['provider', 'logs', 'websocket', 'level'],
+      `provider.logs.websocket.level is set to an invalid value. Support values are INFO, ERROR, got ${String(logs.websocket.level)}.`,
+      'Use INFO or ERROR.',
+    );
+  }
+
+  const plugins = Array.isArray(config.plugins)
+    ? config.plugins
+    : isRecord(config.plugins) && Array.isArray(config.plugins.modules)
+      ? config.plugins.modules
+      : [];
+  const pluginsPath: PathSegment[] = Array.isArray(config.plugins) ? ['plugins'] : ['plugins', 'modules'];
+  plugins.forEach((plugin: unknown, i: number) => {
+    issue(
+      warnings,
+      'CONFIG_UNKNOWN_PLUGIN',
+      [...pluginsPath, i],
+      `Plugin "${String(plugin)}" is not run by wsgate: it is ignored`,
+    );
+  });
+
+  if (hasWebsocket && isRecord(provider.tags) && !(isRecord(provider.websocket) && provider.websocket.useProviderTags === true)) {
+    issue(
+      warnings,
+      'AWS_WEBSOCKET_API_USE_PROVIDER_TAGS',
+      ['provider', 'tags'],
+      'Starting with next major version, the provider tags will be applied to Websocket Api Gateway by default. Set "provider.websocket.useProviderTags" to "true" to adapt to the new behavior now.',
+    );
+  }
+  return { errors, warnings };
+}

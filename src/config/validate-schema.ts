@@ -1,0 +1,191 @@
+import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorDetail } from '../errors.js';
+import { formatConfigPath, type PathSegment } from './config-path.js';
+import type { SourceMap } from './parse-document.js';
+import { CONFIG_SCHEMA, LENIENT_OBJECTS } from './schema.js';
+
+let compiled: ReturnType<Ajv['compile']> | undefined;
+
+function compileSchema() {
+  if (!compiled) {
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+    compiled = ajv.compile(CONFIG_SCHEMA);
+  }
+  return compiled;
+}
+
+export interface SchemaFindings {
+  errors: ErrorDetail[];
+  warnings: ErrorDetail[];
+}
+
+/** Checks the resolved configuration against the schema; every problem at once, each with its path and line. */
+export function validateSchema(config: unknown, sourceMap: SourceMap): SchemaFindings {
+  const validate = compileSchema();
+  const findings: SchemaFindings = { errors: [], warnings: [] };
+  if (validate(config)) return findings;
+  for (const error of simplifyErrors(validate.errors ?? [])) {
+    const detail = describeError(error, config, sourceMap);
+    if (!detail) continue;
+    if (detail.code === 'CONFIG_UNKNOWN_PROPERTY' && isLenient(error, config)) {
+      findings.warnings.push({
+        ...detail,
+        message: `${detail.message}: wsgate ignores it`,
+        hint: undefined,
+      });
+    } else {
+      findings.errors.push(detail);
+    }
+  }
+  return findings;
+}
+
+/**
+ * ajv reports every failed branch of an `anyOf`/`if` as well as the summary; users need one line per
+ * place. Keep the summary of each branching schema and drop what failed inside it.
+ */
+function simplifyErrors(errors: readonly ErrorObject[]): ErrorObject[] {
+  const branchPrefixes = errors
+    .filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')
+    .map((e) => ({ schemaPath: e.schemaPath, instancePath: e.instancePath }));
+  const kept = errors.filter((e) => {
+    if (e.keyword === 'if') return false;
+    return !branchPrefixes.some(
+      (b) => e.schemaPath !== b.schemaPath && e.schemaPath.startsWith(`${b.schemaPath}/`) && e.instancePath.startsWith(b.instancePath),
+    );
+  });
+  const seen = new Set<string>();
+  return kept.filter((e) => {
+    const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function describeError(error: ErrorObject, config: unknown, sourceMap: SourceMap): ErrorDetail | undefined {
+  const path = toPath(error.instancePath, config);
+  const value = error.data;
+  const expected = (error.parentSchema as { description?: string } | undefined)?.description;
+  const at = (segments: PathSegment[]) => ({ path: formatConfigPath(segments), location: sourceMap.locate(segments) });
+  switch (error.keyword) {
+    case 'required': {
+      const missing = (error.params as { missingProperty: string }).missingProperty;
+      return {
+        code: 'CONFIG_MISSING_PROPERTY',
+        message: `Missing required property "${missing}"${path.length ? ` in ${formatConfigPath(path)}` : ''}`,
+        ...at([...path, missing]),
+        location: sourceMap.locate(path),
+        hint: hintForMissing([...path, missing]),
+      };
+    }
+    case 'additionalProperties': {
+      const key = (error.params as { additionalProperty: string }).additionalProperty;
+      const known = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
+      const close = closest(key, known);
+      return {
+        code: 'CONFIG_UNKNOWN_PROPERTY',
+        message: `Unknown property "${key}"${path.length ? ` in ${formatConfigPath(path)}` : ''}`,
+        ...at([...path, key]),
+        hint: close ? `Did you mean "${close}"?` : known.length ? `Known properties: ${known.join(', ')}.` : undefined,
+      };
+    }
+    case 'propertyNames':
+      return undefined; // reported by the `pattern` error on the name itself, below
+    case 'type':
+      return {
+        code: 'CONFIG_INVALID_TYPE',
+        message: `${formatConfigPath(path) || 'The configuration'} must be ${expected ?? article((error.params as { type: string }).type)}, got ${describe(value)}`,
+        ...at(path),
+      };
+    default: {
+      const propertyName = (error as { propertyName?: string }).propertyName;
+      if (propertyName !== undefined) {
+        return {
+          code: 'CONFIG_INVALID_NAME',
+          message: `"${propertyName}" in ${formatConfigPath(path) || 'the configuration'} is not a valid name: expected ${expected ?? error.message}`,
+          ...at([...path, propertyName]),
+        };
+      }
+      const what = expected ? `must be ${expected}` : (error.message ?? 'is invalid');
+      return {
+        code: 'CONFIG_INVALID_VALUE',
+        message: `${formatConfigPath(path) || 'The configuration'} ${what}, got ${describe(value)}`,
+        ...at(path),
+      };
+    }
+  }
+}
+
+function hintForMissing(path: PathSegment[]): string | undefined {
+  const p = formatConfigPath(path);
+  if (p === 'service') return 'Name the service: `service: my-service`.';
+  if (p === 'provider') return 'Add `provider: { name: aws }`.';
+  if (p === 'provider.name') return 'wsgate supports `provider.name: aws`.';
+  if (p.endsWith('.handler')) return 'Give the function a handler such as `handler.main` (file handler.js, export main).';
+  if (p.endsWith('.route')) return 'Name the route: `route: $connect`, `$disconnect`, `$default` or a custom key.';
+  return undefined;
+}
+
+function isLenient(error: ErrorObject, config: unknown): boolean {
+  const parent = formatConfigPath(toPath(error.instancePath, config));
+  return LENIENT_OBJECTS.some((re) => re.test(parent));
+}
+
+/** `/functions/a/events/0` → ['functions', 'a', 'events', 0], numbers only where the value is a list. */
+function toPath(pointer: string, root: unknown): PathSegment[] {
+  if (pointer === '') return [];
+  const out: PathSegment[] = [];
+  let node: unknown = root;
+  for (const raw of pointer.slice(1).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(node)) {
+      out.push(Number(key));
+      node = node[Number(key)];
+    } else {
+      out.push(key);
+      node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+    }
+  }
+  return out;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return `${typeof value} ${String(value)}`;
+}
+
+function article(type: string): string {
+  const t = type.split(',')[0];
+  return ({ object: 'an object', array: 'a list', integer: 'an integer', boolean: 'a boolean', string: 'a string', number: 'a number' } as Record<string, string>)[t] ?? t;
+}
+
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = distance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(word.length / 4)) ? best : undefined;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
