@@ -148,10 +148,16 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
       if (server) return address();
       if (options.tls !== false) certificate = await createGatewayCertificate();
       if (!options.invoker) {
-        ownedInvoker = createNodeInvoker(model, {
-          ...options.runtime,
-          env: { ...(certificate ? { NODE_EXTRA_CA_CERTS: certificate.certFile } : {}), ...options.runtime?.env },
-        });
+        try {
+          ownedInvoker = createNodeInvoker(model, {
+            accountId: state.accountId,
+            ...options.runtime,
+            env: { ...(certificate ? { NODE_EXTRA_CA_CERTS: certificate.certFile } : {}), ...options.runtime?.env },
+          });
+        } catch (err) {
+          await certificate?.dispose();
+          throw err;
+        }
         state.invoker = ownedInvoker;
       }
       server = createGatewayServer(state, certificate);

@@ -1,11 +1,100 @@
+import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
+import { WebSocket } from 'ws';
 import { WsgateError } from '../../errors.js';
 
-export function registerConnectCommand(program: Command, _setExitCode: (code: number) => void): void {
+interface ConnectOptions {
+  header: string[];
+  query: string[];
+  subprotocol: string[];
+  check: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerConnectCommand(program: Command, setExitCode: (code: number) => void): void {
   program
     .command('connect')
-    .description('(not implemented yet)')
-    .action(() => {
-      throw new WsgateError({ code: 'CLI_NOT_IMPLEMENTED', message: 'wsgate connect is not implemented yet' });
+    .description('Interactive WebSocket client: sends each line of input as a text frame and prints every frame received')
+    .argument('<url>', 'ws:// or wss:// URL, e.g. ws://127.0.0.1:3001/dev')
+    .option('-H, --header <name:value>', 'request header for the upgrade (repeatable)', collect, [])
+    .option('-q, --query <key=value>', 'query string parameter (repeatable)', collect, [])
+    .option('-s, --subprotocol <protocol>', 'subprotocol to ask for (repeatable)', collect, [])
+    .option('-n, --no-check', 'do not check the TLS certificate of wss:// URLs')
+    .action(async (url: string, options: ConnectOptions) => {
+      setExitCode(await runConnect(url, options));
     });
+}
+
+async function runConnect(rawUrl: string, options: ConnectOptions): Promise<number> {
+  const url = buildUrl(rawUrl, options.query);
+  const headers = parseHeaders(options.header);
+  const ws = new WebSocket(url, options.subprotocol, { headers, rejectUnauthorized: options.check });
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const info = (line: string) => process.stderr.write(`${line}\n`);
+
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('unexpected-response', (_req, res) => {
+      res.resume();
+      reject(new WsgateError({ code: 'CONNECT_REFUSED', message: `Unexpected server response: ${res.statusCode}`, hint: 'The gateway refused the upgrade ($connect or its authorizer answered this status).' }));
+    });
+    ws.once('error', (err) => reject(new WsgateError({ code: 'CONNECT_FAILED', message: `Cannot connect to ${url}: ${err.message}`, cause: err })));
+  });
+  info(`Connected to ${url} (press Ctrl-C to quit)`);
+
+  ws.on('message', (data, isBinary) => {
+    const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+    out(isBinary ? `< <binary ${bytes.length} bytes: ${bytes.toString('hex')}>` : `< ${bytes.toString('utf8')}`);
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  ws.on('error', (err) => info(`error: ${err.message}`));
+
+  const input = createInterface({ input: process.stdin, terminal: false });
+  input.on('line', (line) => {
+    if (ws.readyState === WebSocket.OPEN) ws.send(line);
+  });
+  input.once('close', () => {
+    if (ws.readyState === WebSocket.OPEN) ws.close(1000);
+  });
+  const onSignal = () => ws.close(1000);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const { code, reason } = await closed;
+  input.close();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  info(`Disconnected (code: ${code}, reason: "${reason}")`);
+  return 0;
+}
+
+function buildUrl(rawUrl: string, query: readonly string[]): string {
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    throw new WsgateError({ code: 'CLI_INVALID_OPTION', message: `"${rawUrl}" is not a URL.`, hint: 'Use ws://host:port/stage or wss://…' });
+  }
+  if (url.protocol === 'http:') url.protocol = 'ws:';
+  if (url.protocol === 'https:') url.protocol = 'wss:';
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+    throw new WsgateError({ code: 'CLI_INVALID_OPTION', message: `"${rawUrl}" is not a ws:// or wss:// URL.` });
+  }
+  for (const pair of query) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new WsgateError({ code: 'CLI_INVALID_OPTION', message: `--query "${pair}" must look like key=value.`, path: '--query' });
+    url.searchParams.append(pair.slice(0, at), pair.slice(at + 1));
+  }
+  return url.toString();
+}
+
+function parseHeaders(pairs: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf(':');
+    if (at <= 0) throw new WsgateError({ code: 'CLI_INVALID_OPTION', message: `--header "${pair}" must look like Name:value.`, path: '--header' });
+    headers[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+  }
+  return headers;
 }

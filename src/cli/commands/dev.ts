@@ -1,11 +1,91 @@
 import type { Command } from 'commander';
+import { loadService } from '../../config/load.js';
 import { WsgateError } from '../../errors.js';
+import { collectAuthorizerWarnings } from '../../gateway/authorizer/startup-warnings.js';
+import { createGateway } from '../../gateway/create-gateway.js';
+import { createDevLog } from '../../gateway/dev-log.js';
+import { createLogObservers } from '../../gateway/logs/create-log-observers.js';
 
-export function registerDevCommand(program: Command, _setExitCode: (code: number) => void): void {
+interface DevOptions {
+  port: string;
+  host: string;
+  stage?: string;
+  region?: string;
+  config?: string;
+  watch: boolean;
+}
+
+export function registerDevCommand(program: Command, setExitCode: (code: number) => void): void {
   program
     .command('dev')
-    .description('(not implemented yet)')
-    .action(() => {
-      throw new WsgateError({ code: 'CLI_NOT_IMPLEMENTED', message: 'wsgate dev is not implemented yet' });
+    .description('Run the service locally as an API Gateway WebSocket API, invoking its handlers')
+    .option('-p, --port <port>', 'port of the WebSocket gateway and @connections', '3001')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('-s, --stage <stage>', 'stage (default: provider.stage or dev)')
+    .option('-r, --region <region>', 'region (default: provider.region or us-east-1)')
+    .option('-c, --config <file>', 'configuration file (default: serverless.yml in the current folder)')
+    .option('--no-watch', 'do not reload handlers when their files change')
+    .action(async (options: DevOptions) => {
+      setExitCode(await runDev(options));
     });
+}
+
+async function runDev(options: DevOptions): Promise<number> {
+  const port = parsePort(options.port);
+  const { model, warnings } = await loadService({
+    configFile: options.config,
+    stage: options.stage,
+    region: options.region,
+    cliOptions: cliOptionsOf(options),
+  });
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  for (const warning of warnings) process.stderr.write(`Warning: ${warning.message}\n`);
+  for (const warning of collectAuthorizerWarnings(model)) process.stderr.write(`Warning: ${warning}\n`);
+
+  const devLog = createDevLog(print);
+  const logs = createLogObservers(model);
+  const gateway = createGateway(model, {
+    host: options.host,
+    port,
+    stage: options.stage,
+    runtime: { onLog: devLog.onHandlerLog, watch: options.watch },
+    observers: [devLog.observer, ...logs.observers],
+    onManagementRequest: devLog.onManagementRequest,
+  });
+  let address;
+  try {
+    address = await gateway.listen();
+  } catch (err) {
+    await logs.close();
+    throw err;
+  }
+  print(`wsgate dev: ${model.service} (stage ${gateway.stage}, region ${model.region})`);
+  print(`  WebSocket:    ${address.url}  or  ${address.stageUrl}  (wss:// too)`);
+  print(`  @connections: ${address.connectionsUrl}/{connectionId}`);
+  print(`  Routes:       ${model.websocket.routes.map((r) => `${r.routeKey} → ${r.functionKey}`).join(', ') || '(none)'}`);
+  print('Press Ctrl-C to stop.');
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  print(`${signal}: closing connections…`);
+  await gateway.close();
+  await logs.close();
+  print('Stopped.');
+  return 0;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new WsgateError({ code: 'CLI_INVALID_OPTION', message: `--port must be a port number (0-65535), got "${value}".`, path: '--port' });
+  }
+  return port;
+}
+
+function cliOptionsOf(options: DevOptions): Record<string, string | boolean> {
+  const out: Record<string, string | boolean> = {};
+  for (const [key, value] of Object.entries(options)) if (typeof value === 'string' || typeof value === 'boolean') out[key] = value;
+  return out;
 }
