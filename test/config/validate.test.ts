@@ -1,0 +1,342 @@
+import { describe, expect, it } from 'vitest';
+import { loadService } from '../../src/config/load.js';
+import { WsgateError } from '../../src/errors.js';
+import { writeService } from './write-service.js';
+
+/** 1-based line of the first line containing `marker` (expected positions come from the input text). */
+function lineOf(yaml: string, marker: string, occurrence = 1): number {
+  const lines = yaml.split('\n');
+  let seen = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i].includes(marker) && ++seen === occurrence) return i + 1;
+  }
+  throw new Error(`marker ${marker} not in yaml`);
+}
+
+async function loadError(yaml: string): Promise<WsgateError> {
+  const serviceDir = writeService({ 'serverless.yml': yaml });
+  const err = await loadService({ serviceDir, env: {} }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WsgateError);
+  return err as WsgateError;
+}
+
+async function loadWarnings(yaml: string) {
+  const serviceDir = writeService({ 'serverless.yml': yaml });
+  return (await loadService({ serviceDir, env: {} })).warnings;
+}
+
+function only(err: WsgateError) {
+  expect(err.issues).toHaveLength(1);
+  return err.issues[0];
+}
+
+describe('cross-field rules', () => {
+  it('FUNCTION_MISSING_IN_SERVICE: an authorizer naming an unknown function', async () => {
+    const yaml = `service: svc
+provider:
+  name: aws
+functions:
+  connect:
+    handler: h.connect
+    events:
+      - websocket:
+          route: $connect
+          authorizer: auth
+`;
+    const issue = only(await loadError(yaml));
+    expect(issue).toMatchObject({
+      code: 'FUNCTION_MISSING_IN_SERVICE',
+      message: 'Function "auth" doesn\'t exist in this Service',
+      path: 'functions.connect.events[0].websocket.authorizer',
+    });
+    expect(issue.location?.line).toBe(lineOf(yaml, 'authorizer: auth'));
+  });
+
+  it('FUNCTION_MISSING_IN_SERVICE: the object form with name', async () => {
+    const yaml = `service: svc
+provider:
+  name: aws
+functions:
+  connect:
+    handler: h.connect
+    events:
+      - websocket:
+          route: $connect
+          authorizer:
+            name: authorize
+            identitySource: [route.request.querystring.token]
+  auth:
+    handler: h.auth
+`;
+    const issue = only(await loadError(yaml));
+    expect(issue.code).toBe('FUNCTION_MISSING_IN_SERVICE');
+    expect(issue.path).toBe('functions.connect.events[0].websocket.authorizer.name');
+    expect(issue.location?.line).toBe(lineOf(yaml, 'name: authorize'));
+  });
+
+  it('WEBSOCKETS_MISSING_AUTHORIZER_NAME: an intrinsic arn without name', async () => {
+    const yaml = `service: svc
+provider:
+  name: aws
+functions:
+  connect:
+    handler: h.connect
+    events:
+      - websocket:
+          route: $connect
+          authorizer:
+            arn: { 'Fn::ImportValue': shared-auth-arn }
+`;
+    const issue = only(await loadError(yaml));
+    expect(issue).toMatchObject({
+      code: 'WEBSOCKETS_MISSING_AUTHORIZER_NAME',
+      message: 'Websocket Authorizer: Non-string "arn" needs to be accompanied with "name"',
+      path: 'functions.connect.events[0].websocket.authorizer.arn',
+    });
+    expect(issue.location?.line).toBe(lineOf(yaml, 'arn: {'));
+  });
+
+  it('CONFIG_AUTHORIZER_NOT_ON_CONNECT: an authorizer on another route', async () => {
+    const yaml = `service: svc
+provider:
+  name: aws
+functions:
+  send:
+    handler: h.send
+    events:
+      - websocket:
+          route: sendmessage
+          authorizer: arn:aws:lambda:us-east-1:123456789012:function:auth
+`;
+    const issue = only(await loadError(yaml));
+    expect(issue.code).toBe('CONFIG_AUTHORIZER_NOT_ON_CONNECT');
+    expect(issue.path).toBe('functions.send.events[0].websocket.authorizer');
+    expect(issue.location?.line).toBe(lineOf(yaml, 'authorizer:'));
+  });
+
+  it('CONFIG_DUPLICATE_ROUTE_KEY: a route key used twice, across functions and forms', async () => {
+    const yaml = `service: svc
+provider:
+  name: aws
+functions:
+  a:
+    handler: h.a
+    events:
+      - websocket: $default
+  b:
+    handler: h.b
+    events:
+      - websocket:
+          route: $default
+`;
+    const issue = only(await loadError(yaml));
+    expect(issue.code).toBe('CONFIG_DUPLICATE_ROUTE_KEY');
+    expect(issue.path).toBe('functions.b.events[0].websocket.route');
+    expect(issue.message).toContain('functions.a.events[0].websocket');
+    expect(issue.location?.line).toBe(lineOf(yaml, 'route: $default'));
+  });
+
+  it('CONFIG_RESERVED_ROUTE_KEY: a custom key starting with $', async () => {
+    const yaml = `service: svc
+provider:
+  name: aws
+functions:
+  a:
+    handler: h.a
+    events:
+      - websocket: $connect
+      - websocket: $ping
+`;
+    const issue = only(await loadError(yaml));
+    expect(issue.code).toBe('CONFIG_RESERVED_ROUTE_KEY');
+    expect(issue.path).toBe('functions.a.events[1].websocket');
+    expect(issue.location?.line).toBe(lineOf(yaml, '$ping'));
+  });
+
+  it('WEBSOCKETS_INVALID_LOGS_LEVEL: with Serverless v3 text', async () => {
+    const yaml = `service: svc
+provider:
+  name: aws
+  logs:
+    websocket:
+      level: DEBUG
+functions: {}
+`;
+    const issue = only(await loadError(yaml));
+    expect(issue).toMatchObject({
+      code: 'WEBSOCKETS_INVALID_LOGS_LEVEL',
+      message: 'provider.logs.websocket.level is set to an invalid value. Support values are INFO, ERROR, got DEBUG.',
+      path: 'provider.logs.websocket.level',
+    });
+    expect(issue.location?.line).toBe(lineOf(yaml, 'level: DEBUG'));
+  });
+
+  it('reports every rule violation at once, in file order', async () => {
+    const yaml = `service: svc
+provider:
+  name: aws
+functions:
+  a:
+    handler: h.a
+    events:
+      - websocket:
+          route: $connect
+          authorizer: nope
+      - websocket:
+          route: other
+          authorizer: nope2
+      - websocket: $connect
+`;
+    const err = await loadError(yaml);
+    expect(err.issues.map((i) => [i.code, i.location?.line])).toEqual([
+      ['FUNCTION_MISSING_IN_SERVICE', lineOf(yaml, 'authorizer: nope')],
+      ['CONFIG_AUTHORIZER_NOT_ON_CONNECT', lineOf(yaml, 'authorizer: nope2')],
+      ['FUNCTION_MISSING_IN_SERVICE', lineOf(yaml, 'authorizer: nope2')],
+      ['CONFIG_DUPLICATE_ROUTE_KEY', lineOf(yaml, '- websocket: $connect')],
+    ]);
+  });
+});
+
+describe('schema', () => {
+  it('reports every schema issue at once with path and line', async () => {
+    const yaml = `service: svc
+provider:
+  name: aws
+  memorySize: big
+  websocketsApiName: 42
+  logs:
+    websocket:
+      accessLogging: yes please
+functions:
+  a:
+    handler: h.a
+    timeout: 0
+    events:
+      - websocket:
+          rout: $connect
+      - websocket:
+          route: ping
+          routeResponseSelectionExpression: $request.body.action
+  b:
+    description: no handler
+`;
+    const err = await loadError(yaml);
+    expect(err.issues.map((i) => [i.code, i.path, i.location?.line])).toEqual([
+      ['CONFIG_INVALID_TYPE', 'provider.memorySize', lineOf(yaml, 'memorySize')],
+      ['CONFIG_INVALID_TYPE', 'provider.websocketsApiName', lineOf(yaml, 'websocketsApiName')],
+      ['CONFIG_INVALID_TYPE', 'provider.logs.websocket.accessLogging', lineOf(yaml, 'accessLogging')],
+      ['CONFIG_INVALID_VALUE', 'functions.a.timeout', lineOf(yaml, 'timeout: 0')],
+      ['CONFIG_MISSING_PROPERTY', 'functions.a.events[0].websocket.route', lineOf(yaml, '- websocket:')],
+      ['CONFIG_UNKNOWN_PROPERTY', 'functions.a.events[0].websocket.rout', lineOf(yaml, 'rout: $connect')],
+      ['CONFIG_INVALID_VALUE', 'functions.a.events[1].websocket.routeResponseSelectionExpression', lineOf(yaml, 'routeResponseSelectionExpression')],
+      ['CONFIG_MISSING_PROPERTY', 'functions.b.handler', lineOf(yaml, '  b:')],
+    ]);
+    const unknown = err.issues.find((i) => i.code === 'CONFIG_UNKNOWN_PROPERTY');
+    expect(unknown?.hint).toBe('Did you mean "route"?');
+    expect(err.issues.every((i) => i.location?.file.endsWith('serverless.yml'))).toBe(true);
+  });
+
+  it('requires provider.name aws and a valid service name', async () => {
+    const yaml = `service: 1-bad
+provider:
+  name: google
+`;
+    const err = await loadError(yaml);
+    expect(err.issues.map((i) => [i.code, i.path])).toEqual([
+      ['CONFIG_INVALID_VALUE', 'service'],
+      ['CONFIG_INVALID_VALUE', 'provider.name'],
+    ]);
+  });
+
+  it('rejects malformed authorizers and identity sources', async () => {
+    const yaml = `service: svc
+provider:
+  name: aws
+functions:
+  a:
+    handler: h.a
+    events:
+      - websocket:
+          route: $connect
+          authorizer:
+            name: a
+            identitySource: [route.request.body.token]
+  b:
+    handler: h.b
+    events:
+      - websocket:
+          route: $disconnect
+          authorizer: "lambda:auth"
+`;
+    const err = await loadError(yaml);
+    expect(err.issues.map((i) => [i.code, i.path, i.location?.line])).toEqual([
+      ['CONFIG_INVALID_VALUE', 'functions.a.events[0].websocket.authorizer.identitySource[0]', lineOf(yaml, 'identitySource')],
+      ['CONFIG_INVALID_VALUE', 'functions.b.events[0].websocket.authorizer', lineOf(yaml, 'lambda:auth')],
+    ]);
+  });
+
+  it('rejects invalid environment variable names and function keys', async () => {
+    const yaml = `service: svc
+provider:
+  name: aws
+  environment:
+    1BAD: x
+functions:
+  "bad key":
+    handler: h.a
+`;
+    const err = await loadError(yaml);
+    expect(err.issues.map((i) => [i.code, i.path, i.location?.line])).toEqual([
+      ['CONFIG_INVALID_NAME', 'provider.environment["1BAD"]', lineOf(yaml, '1BAD')],
+      ['CONFIG_INVALID_NAME', 'functions["bad key"]', lineOf(yaml, 'bad key')],
+    ]);
+  });
+
+  it('reports YAML syntax errors with their line', async () => {
+    const yaml = 'service: svc\nprovider:\n  name: aws\n  runtime: [nodejs20.x\n';
+    const err = await loadError(yaml);
+    expect(err.code).toBe('CONFIG_PARSE_ERROR');
+    expect(err.location?.line).toBeGreaterThanOrEqual(4);
+  });
+
+  it('reports a duplicate key as a parse error', async () => {
+    const yaml = 'service: svc\nprovider:\n  name: aws\nprovider:\n  name: aws\n';
+    const err = await loadError(yaml);
+    expect(err.code).toBe('CONFIG_PARSE_ERROR');
+    expect(err.location?.line).toBe(4);
+  });
+});
+
+describe('warnings (wsgate ignores, the load goes on)', () => {
+  it('other event types, plugins, unknown provider/function keys, provider tags without useProviderTags', async () => {
+    const yaml = `service: svc
+plugins:
+  - serverless-offline
+provider:
+  name: aws
+  vpc: { securityGroupIds: [sg-1] }
+  tags:
+    team: core
+functions:
+  a:
+    handler: h.a
+    layers: [arn:aws:lambda:us-east-1:1:layer:x:1]
+    events:
+      - websocket: $default
+      - http: GET /
+      - schedule: rate(1 minute)
+`;
+    const warnings = await loadWarnings(yaml);
+    expect(warnings.map((w) => [w.code, w.path, w.location?.line])).toEqual([
+      ['CONFIG_UNKNOWN_PROPERTY', 'provider.vpc', lineOf(yaml, 'vpc:')],
+      ['CONFIG_UNKNOWN_PROPERTY', 'functions.a.layers', lineOf(yaml, 'layers:')],
+      ['CONFIG_UNSUPPORTED_EVENT', 'functions.a.events[1].http', lineOf(yaml, 'http:')],
+      ['CONFIG_UNSUPPORTED_EVENT', 'functions.a.events[2].schedule', lineOf(yaml, 'schedule:')],
+      ['CONFIG_UNKNOWN_PLUGIN', 'plugins[0]', lineOf(yaml, 'serverless-offline')],
+      ['AWS_WEBSOCKET_API_USE_PROVIDER_TAGS', 'provider.tags', lineOf(yaml, 'tags:')],
+    ]);
+  });
+});
