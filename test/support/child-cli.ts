@@ -1,0 +1,49 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface CliProcess {
+  child: ChildProcessWithoutNullStreams;
+  stdout: string[];
+  stderr: string[];
+  /** Resolves with the first stdout/stderr line (past or future) matching `pattern`. */
+  waitForLine(pattern: RegExp): Promise<string>;
+  exited: Promise<number | null>;
+}
+
+/** Runs the built CLI (`bin/wsgate.js`, needs `npm run build`) as a real child process. */
+export function runCli(args: string[], options: { cwd?: string; detached?: boolean } = {}): CliProcess {
+  const child = spawn(process.execPath, [`${repoRoot}bin/wsgate.js`, ...args], {
+    cwd: options.cwd ?? repoRoot,
+    stdio: 'pipe',
+    detached: options.detached ?? false,
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+  const onLine = (into: string[]) => (line: string) => {
+    into.push(line);
+    for (const waiter of [...waiters]) {
+      if (waiter.pattern.test(line)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(line);
+      }
+    }
+  };
+  createInterface({ input: child.stdout }).on('line', onLine(stdout));
+  createInterface({ input: child.stderr }).on('line', onLine(stderr));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return {
+    child,
+    stdout,
+    stderr,
+    exited,
+    waitForLine(pattern) {
+      const found = [...stdout, ...stderr].find((line) => pattern.test(line));
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve) => waiters.push({ pattern, resolve }));
+    },
+  };
+}
