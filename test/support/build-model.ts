@@ -8,10 +8,14 @@ export interface RouteSpec {
 }
 
 /** A ServiceModel built by hand, for gateway tests that do not need a serverless.yml. */
-export function buildModel(routes: RouteSpec[], overrides: { routeSelectionExpression?: string; stage?: string; service?: string } = {}): ServiceModel {
+export function buildModel(
+  routes: RouteSpec[],
+  overrides: { routeSelectionExpression?: string; stage?: string; service?: string; extraFunctions?: string[] } = {},
+): ServiceModel {
   const stage = overrides.stage ?? 'dev';
   const service = overrides.service ?? 'gateway-test';
   const functions = new Map<string, FunctionModel>();
+  for (const key of overrides.extraFunctions ?? []) routes = [...routes, { routeKey: '', functionKey: key }];
   for (const route of routes) {
     const existing = functions.get(route.functionKey);
     functions.set(route.functionKey, {
@@ -23,7 +27,7 @@ export function buildModel(routes: RouteSpec[], overrides: { routeSelectionExpre
       timeout: 6,
       environment: {},
       tags: {},
-      websocketRouteKeys: [...(existing?.websocketRouteKeys ?? []), route.routeKey],
+      websocketRouteKeys: [...(existing?.websocketRouteKeys ?? []), ...(route.routeKey ? [route.routeKey] : [])],
       configPath: `functions.${route.functionKey}`,
     });
   }
@@ -53,7 +57,7 @@ export function buildModel(routes: RouteSpec[], overrides: { routeSelectionExpre
       routeSelectionExpression: overrides.routeSelectionExpression ?? '$request.body.action',
       description: 'Serverless Websockets',
       useProviderTags: false,
-      routes: routes.map((route, i) => ({
+      routes: routes.filter((route) => route.routeKey).map((route, i) => ({
         routeKey: route.routeKey,
         functionKey: route.functionKey,
         ...(route.routeResponse ? { routeResponseSelectionExpression: '$default' as const } : {}),
