@@ -110,6 +110,11 @@ describe('a custom JSON format', () => {
     });
   });
 
+  it('prints latencies in whole milliseconds', () => {
+    const record = { ...messageRecord, integration: { status: 200, latency: 25.6 }, authorizer: { status: 200, latency: 11.2 } };
+    expect(render('$context.requestId $context.integrationLatency $context.integration.latency $context.authorizer.latency', record)).toBe('BFaVtH2HoAMFZEQ= 26 26 11');
+  });
+
   it('quotes error.messageString', () => {
     expect(render('$context.requestId $context.error.messageString', forbiddenMessageRecord)).toBe('BFaVtH2HoAMFZEQ= "Forbidden"');
   });

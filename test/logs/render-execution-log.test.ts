@@ -53,6 +53,8 @@ describe('renderExecutionLog', () => {
   });
 
   it('records the close code of a disconnect', () => {
+    const disconnect = { ...disconnectRecord, integration: { latency: 83.4 } };
+    expect(texts(renderExecutionLog(disconnect, settings()))).toContain('(BFaXzGt4oAMFdsA=) Received response. Status: 200, Integration latency: 83 ms');
     expect(texts(renderExecutionLog(disconnectRecord, settings()))).toContain(
       '(BFaXzGt4oAMFdsA=) Connection closed with status code: 1005, reason: Client-side close frame status not set',
     );

@@ -8,6 +8,8 @@ const invoked = (record: RequestRecord): number | undefined => (record.integrati
 const authorizerInvoked = (record: RequestRecord): number | undefined =>
   record.authorizer?.latency !== undefined && record.authorizer.status !== 401 ? 200 : undefined;
 const unavailable: Reader = () => undefined;
+// Latencies are whole milliseconds in AWS logs.
+const ms = (value: number | undefined): number | undefined => (value === undefined ? undefined : Math.round(value));
 
 /**
  * Every `$context` variable AWS documents for WebSocket access logs (websocket-api-logging.html), with what
@@ -17,12 +19,12 @@ const unavailable: Reader = () => undefined;
 export const ACCESS_LOG_VARIABLES: Readonly<Record<string, Reader>> = {
   apiId: (r) => r.apiId,
   'authorize.error': (r) => r.authorizer?.error,
-  'authorize.latency': (r) => r.authorizer?.latency,
+  'authorize.latency': (r) => ms(r.authorizer?.latency),
   'authorize.status': (r) => r.authorizer?.status,
   'authorizer.error': (r) => r.authorizer?.error,
-  'authorizer.integrationLatency': (r) => r.authorizer?.latency,
+  'authorizer.integrationLatency': (r) => ms(r.authorizer?.latency),
   'authorizer.integrationStatus': authorizerInvoked,
-  'authorizer.latency': (r) => r.authorizer?.latency,
+  'authorizer.latency': (r) => ms(r.authorizer?.latency),
   'authorizer.requestId': (r) => r.authorizer?.requestId,
   'authorizer.status': (r) => r.authorizer?.status,
   'authorizer.principalId': (r) => r.authorizer?.principalId,
@@ -54,10 +56,10 @@ export const ACCESS_LOG_VARIABLES: Readonly<Record<string, Reader>> = {
   'identity.userArn': unavailable,
   'integration.error': (r) => r.integration?.error,
   'integration.integrationStatus': invoked,
-  'integration.latency': (r) => r.integration?.latency,
+  'integration.latency': (r) => ms(r.integration?.latency),
   'integration.requestId': (r) => r.integration?.requestId,
   'integration.status': (r) => r.integration?.status,
-  integrationLatency: (r) => r.integration?.latency,
+  integrationLatency: (r) => ms(r.integration?.latency),
   integrationStatus: invoked,
   messageId: (r) => (r.eventType === 'MESSAGE' ? r.messageId : undefined),
   requestId: (r) => r.requestId,

@@ -36,18 +36,21 @@ export function parseAccessLogFormat(format: string, configFile?: string): Acces
   if (unknown.length > 0) issues.push(`unknown variable${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);
 
   if (issues.length > 0) {
+    const hint = 'use the $context variables AWS documents for WebSocket access logs (docs/logs.md), e.g. $context.requestId $context.routeKey $context.status';
+    const location = configFile ? { location: { file: configFile } } : {};
     const details = issues.map((message) => ({
       code: 'WEBSOCKETS_INVALID_LOGS_FORMAT',
-      message: `${ACCESS_LOG_FORMAT_PATH}: ${message}`,
+      message: `invalid access log format: ${message}`,
       path: ACCESS_LOG_FORMAT_PATH,
-      ...(configFile ? { location: { file: configFile } } : {}),
+      ...location,
+      hint,
     }));
     throw new WsgateError({
       code: 'WEBSOCKETS_INVALID_LOGS_FORMAT',
       message: `Invalid access log format in ${configFile ?? 'the configuration'} at ${ACCESS_LOG_FORMAT_PATH}: ${issues.join('; ')}`,
       path: ACCESS_LOG_FORMAT_PATH,
-      ...(configFile ? { location: { file: configFile } } : {}),
-      hint: 'Use the $context variables AWS documents for WebSocket access logs (see docs/logs.md), e.g. $context.requestId $context.routeKey $context.status',
+      ...location,
+      hint,
       issues: details,
     });
   }

@@ -42,7 +42,7 @@ function collectExecutionLines(record: RequestRecord, settings: ExecutionLogSett
   const auth = record.authorizer;
   if (auth) {
     if (auth.status === 200) {
-      info(`Lambda authorizer completed with status: 200, latency: ${auth.latency ?? 0} ms, principalId: ${auth.principalId ?? '-'}`);
+      info(`Lambda authorizer completed with status: 200, latency: ${Math.round(auth.latency ?? 0)} ms, principalId: ${auth.principalId ?? '-'}`);
       if (settings.fullExecutionData && auth.context && Object.keys(auth.context).length > 0) {
         info(`Authorizer context: ${JSON.stringify(auth.context)}`);
       }
@@ -64,7 +64,8 @@ function collectExecutionLines(record: RequestRecord, settings: ExecutionLogSett
     const integration = record.integration;
     if (integration) {
       if (integration.requestId) info(`AWS Integration Endpoint RequestId : ${integration.requestId}`);
-      info(`Received response. Status: ${integration.status ?? '-'}, Integration latency: ${integration.latency ?? 0} ms`);
+      // The function's statusCode; Lambda's own 200 when it gave none (the result of $disconnect is ignored).
+      info(`Received response. Status: ${integration.status ?? 200}, Integration latency: ${Math.round(integration.latency ?? 0)} ms`);
       if (integration.error) error(`Lambda execution failed with status 200 due to customer function error: ${integration.error}`);
     }
   }
