@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build, type Message } from 'esbuild';
 import type { ModulePlan } from './resolve-handler-module.js';
@@ -29,8 +29,9 @@ export async function compileTypescriptHandler(
 ): Promise<ModulePlan> {
   const outfile = path.join(serviceDir, BUILD_DIR, `${outputName}.${format === 'esm' ? 'mjs' : 'cjs'}`);
   await mkdir(path.dirname(outfile), { recursive: true });
+  let code: string;
   try {
-    await build({
+    const result = await build({
       entryPoints: [file],
       outfile,
       bundle: true,
@@ -43,11 +44,17 @@ export async function compileTypescriptHandler(
       logLevel: 'silent',
       absWorkingDir: serviceDir,
       banner: format === 'esm' ? { js: ESM_REQUIRE_BANNER } : undefined,
+      write: false,
     });
+    code = result.outputFiles[0]!.text;
   } catch (err) {
     const errors = (err as { errors?: Message[] }).errors ?? [];
     const detail = errors.length > 0 ? errors.map(formatMessage).join('\n') : String(err);
     return { kind: 'missing', error: toRuntimeError('UserCodeSyntaxError', `SyntaxError: ${detail}`) };
   }
+  // Written aside then renamed: an instance starting meanwhile never reads half a file.
+  const partial = `${outfile}.${process.pid}.tmp`;
+  await writeFile(partial, code);
+  await rename(partial, outfile);
   return { kind: 'load', file: outfile, loader: format === 'esm' ? 'import' : 'require', compiled: true };
 }

@@ -245,7 +245,15 @@ export class FunctionPool {
     const { reference, serviceDir, fn } = this.options;
     const plan = resolveHandlerModule(reference, serviceDir);
     if (plan.kind !== 'typescript') return Promise.resolve(plan);
-    this.compiled ??= compileTypescriptHandler(plan.file, plan.format, serviceDir, fn.key.replace(/[^A-Za-z0-9_-]/g, '_'));
+    if (!this.compiled) {
+      const compiling = compileTypescriptHandler(plan.file, plan.format, serviceDir, fn.key.replace(/[^A-Za-z0-9_-]/g, '_'));
+      this.compiled = compiling;
+      // A failed compile is retried by the next cold start, as Lambda retries a failed init.
+      void compiling.then(
+        (result) => result.kind === 'missing' && this.compiled === compiling && (this.compiled = undefined),
+        () => this.compiled === compiling && (this.compiled = undefined),
+      );
+    }
     return this.compiled;
   }
 }

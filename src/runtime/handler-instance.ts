@@ -78,7 +78,11 @@ export class HandlerInstance {
         settle();
       });
     });
-    this.child.send(options.init);
+    try {
+      this.child.send(options.init);
+    } catch {
+      // The process could not start: its 'error'/'exit' settles `ready`.
+    }
   }
 
   get isAlive(): boolean {

@@ -98,7 +98,7 @@ describe('createNodeInvoker: isolation and lifecycle', () => {
 
   it('times a queued invocation out at the caller deadline', async () => {
     const inv = start({ slow: { handler: 'handler.slow' } }, 1);
-    const busy = inv.invoke('slow', { ms: 1500 });
+    const busy = inv.invoke('slow', { ms: 700 });
     const queued = await inv.invoke('slow', { ms: 1 }, { deadlineMs: 300 });
     expect(queued).toMatchObject({ ok: false, kind: 'timeout' });
     expect(await busy).toMatchObject({ ok: true });
