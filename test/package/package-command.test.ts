@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { normalizeTemplate } from '../compile/normalize-template.js';
+import { readReference, servicesDir } from '../compile/fixtures.js';
+import { validateTemplate } from '../compile/validate-template.js';
+import { readZipListing } from './read-zip.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = join(root, 'bin/wsgate.js');
+
+let dirs: string[] = [];
+afterEach(() => {
+  dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+  dirs = [];
+});
+
+function copyFixture(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'wsgate-pkg-'));
+  dirs.push(dir);
+  cpSync(join(servicesDir, name), dir, { recursive: true });
+  return dir;
+}
+
+function wsgate(cwd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise) => {
+    execFile(process.execPath, [bin, ...args], { cwd }, (error, stdout, stderr) => {
+      resolvePromise({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+
+describe('wsgate package', () => {
+  it('writes both templates, the artifact and custom-resources.zip into .serverless, equal to Serverless v3', async () => {
+    const dir = copyFixture('compile-logs-object');
+    const result = await wsgate(dir, ['package']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Packaged ws-logs-object for stage dev (us-east-1)');
+    const out = join(dir, '.serverless');
+    const update = readJson(join(out, 'cloudformation-template-update-stack.json'));
+    const create = readJson(join(out, 'cloudformation-template-create-stack.json'));
+    expect(normalizeTemplate(update)).toEqual(normalizeTemplate(readReference('compile-logs-object', 'update')));
+    expect(normalizeTemplate(create)).toEqual(normalizeTemplate(readReference('compile-logs-object', 'create')));
+    expect(validateTemplate(update)).toEqual([]);
+    expect(validateTemplate(create)).toEqual([]);
+
+    const artifact = readZipListing(readFileSync(join(out, 'ws-logs-object.zip'))).map((entry) => entry.name);
+    expect(artifact).toEqual(['handler.js']);
+    const keys = Object.values(update.Resources as Record<string, any>)
+      .filter((resource) => resource.Type === 'AWS::Lambda::Function')
+      .map((resource) => resource.Properties.Code.S3Key as string);
+    expect(keys.filter((key) => key.endsWith('/ws-logs-object.zip'))).toHaveLength(2);
+    expect(keys.filter((key) => key.endsWith('/custom-resources.zip'))).toHaveLength(1);
+    expect(new Set(keys.map((key) => key.slice(0, key.lastIndexOf('/')))).size).toBe(1);
+
+    const customResources = readFileSync(join(out, 'custom-resources.zip'));
+    expect(readZipListing(customResources).map((entry) => entry.name)).toEqual(['api-gateway-cloud-watch-role/handler.js']);
+  });
+
+  it('honours --stage, --region and --package, and writes no create template for an existing bucket (like v3)', async () => {
+    const dir = copyFixture('compile-full');
+    const result = await wsgate(dir, ['package', '--stage', 'prod', '--region', 'eu-central-1', '--package', 'dist-cfn']);
+    expect(result.code).toBe(0);
+    const out = join(dir, 'dist-cfn');
+    expect(existsSync(join(out, 'cloudformation-template-create-stack.json'))).toBe(false);
+    expect(existsSync(join(dir, '.serverless'))).toBe(false);
+    const update = readJson(join(out, 'cloudformation-template-update-stack.json'));
+    expect(update.Resources.WebsocketsDeploymentStage.Properties.StageName).toBe('prod');
+    expect(update.Resources.OnDashconnectUnderscorehandlerLambdaFunction.Properties.FunctionName).toBe('ws-full-prod-on-connect_handler');
+    expect(update.Resources.OnDashconnectUnderscorehandlerLambdaFunction.Properties.Code.S3Bucket).toBe('my-company-deployments');
+    expect(validateTemplate(update)).toEqual([]);
+  });
+
+  it('reports a user mistake with its code, file and config path, and no stack trace', async () => {
+    const dir = copyFixture('compile-error-ids');
+    const result = await wsgate(dir, ['package']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('[WEBSOCKETS_INVALID_ROUTE_KEY]');
+    expect(result.stderr).toContain('serverless.yml at functions.one.events[0].websocket.route');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, '.serverless'))).toBe(false);
+  });
+});
+
+describe('the custom resource handler shipped in custom-resources.zip', () => {
+  it('is valid JavaScript that exports a handler', async () => {
+    const { CLOUDWATCH_ROLE_HANDLER_SOURCE } = await import('../../src/package/cloudwatch-role-handler-source.js');
+    expect(() => new Script(CLOUDWATCH_ROLE_HANDLER_SOURCE, { filename: 'handler.js' })).not.toThrow();
+    expect(CLOUDWATCH_ROLE_HANDLER_SOURCE).toContain('exports.handler');
+  });
+});
