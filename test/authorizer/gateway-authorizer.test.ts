@@ -152,7 +152,8 @@ describe('$connect authorizer through a real gateway (auth-basic)', () => {
     const mine = lines.filter((line) => line.connectionId === connectionId);
     expect(mine.map((line) => line.eventType)).toEqual(['CONNECT', 'MESSAGE', 'DISCONNECT']);
     expect(mine[0]).toMatchObject({ routeKey: '$connect', status: '200', principalId: 'user-7', tenant: 'acme', authorizerStatus: '200', error: '-', stage: 'dev', apiId: gateway.apiId, sourceIp: '127.0.0.1' });
-    expect(mine[1]).toMatchObject({ routeKey: 'whoami', status: '200' });
+    expect(mine[1]).toMatchObject({ routeKey: 'whoami', status: '200', principalId: 'user-7', tenant: 'acme', authorizerStatus: '-' });
+    expect(mine[2]).toMatchObject({ routeKey: '$disconnect', principalId: 'user-7', tenant: 'acme' });
     const refused = lines.find((line) => line.status === '403');
     expect(refused).toMatchObject({ eventType: 'CONNECT', authorizerStatus: '403', error: expect.stringContaining('Forbidden') });
     const unauthorized = lines.find((line) => line.status === '401');

@@ -39,7 +39,8 @@ function collectExecutionLines(record: RequestRecord, settings: ExecutionLogSett
     info(`Method request body before transformations: ${record.requestBody}`);
   }
 
-  const auth = record.authorizer;
+  // Only CONNECT runs the authorizer; later records may carry the connection's principal without a step.
+  const auth = record.eventType === 'CONNECT' && record.authorizer?.status !== undefined ? record.authorizer : undefined;
   if (auth) {
     if (auth.status === 200) {
       info(`Lambda authorizer completed with status: 200, latency: ${Math.round(auth.latency ?? 0)} ms, principalId: ${auth.principalId ?? '-'}`);
