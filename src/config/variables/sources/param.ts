@@ -22,9 +22,8 @@ export const resolveParamSource: VariableSource = async ({ address }, ctx) => {
 
 function readCliParams(raw: unknown): Map<string, string> {
   const out = new Map<string, string>();
-  const values = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-  for (const value of values) {
-    const text = String(value);
+  const values = typeof raw === 'string' ? raw.split('\n') : [];
+  for (const text of values) {
     const eq = text.indexOf('=');
     if (eq > 0) out.set(text.slice(0, eq), text.slice(eq + 1));
   }
