@@ -9,6 +9,7 @@ import { normalizeTemplate } from '../compile/normalize-template.js';
 import { readReference, servicesDir } from '../compile/fixtures.js';
 import { validateTemplate } from '../compile/validate-template.js';
 import { readZipListing } from './read-zip.js';
+import { parseFreeOptions } from '../../src/cli/commands/package.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = join(root, 'bin/wsgate.js');
@@ -78,6 +79,18 @@ describe('wsgate package', () => {
     expect(validateTemplate(update)).toEqual([]);
   });
 
+  it('passes free options to ${opt:…}', async () => {
+    const dir = copyFixture('compile-cli-options');
+    const tagsOf = () =>
+      readJson(join(dir, '.serverless/cloudformation-template-update-stack.json')).Resources.ALambdaFunction.Properties.Tags;
+    expect((await wsgate(dir, ['package', '--team=blue', '--verbose'])).code).toBe(0);
+    expect(tagsOf()).toEqual([{ Key: 'team', Value: 'blue' }]);
+    expect((await wsgate(dir, ['package', '--team', 'green'])).code).toBe(0);
+    expect(tagsOf()).toEqual([{ Key: 'team', Value: 'green' }]);
+    expect((await wsgate(dir, ['package'])).code).toBe(0);
+    expect(tagsOf()).toEqual([{ Key: 'team', Value: 'none' }]);
+  });
+
   it('reports a user mistake with its code, file and config path, and no stack trace', async () => {
     const dir = copyFixture('compile-error-ids');
     const result = await wsgate(dir, ['package']);
@@ -86,6 +99,13 @@ describe('wsgate package', () => {
     expect(result.stderr).toContain('serverless.yml at functions.one.events[0].websocket.route');
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(join(dir, '.serverless'))).toBe(false);
+  });
+});
+
+describe('parseFreeOptions', () => {
+  it('reads --name value, --name=value and bare flags, and rejects stray arguments', () => {
+    expect(parseFreeOptions(['--a', '1', '--b=x=y', '--c', '--d', 'two'])).toEqual({ a: '1', b: 'x=y', c: true, d: 'two' });
+    expect(() => parseFreeOptions(['stray'])).toThrow(expect.objectContaining({ code: 'CLI_UNEXPECTED_ARGUMENT' }));
   });
 });
 
