@@ -1,7 +1,7 @@
 import type { RawData, WebSocket } from 'ws';
 import type { RequestRecord } from './logs/request-record.js';
 import { buildDisconnectEvent, buildMessageEvent, type ConnectionContext } from './events.js';
-import type { GatewayState, LiveConnection } from './gateway-state.js';
+import { invokeSafely, type GatewayState, type LiveConnection } from './gateway-state.js';
 import { formatRequestTime } from './request-time.js';
 import { selectRoute } from './route-selection.js';
 
@@ -26,7 +26,7 @@ export function attachConnection(state: GatewayState, context: ConnectionContext
       closeConnection(live, 1003, '');
       return;
     }
-    void state.track(routeMessage(state, live, rawDataToString(data)));
+    void state.track(routeMessage(state, live, rawDataToString(data))).catch(() => undefined);
   });
   ws.on('error', (err: Error & { code?: string }) => {
     if (!live.serverClose) live.serverClose = { code: WS_ERROR_CLOSE_CODES[err.code ?? ''] ?? 1002, reason: '' };
@@ -34,7 +34,10 @@ export function attachConnection(state: GatewayState, context: ConnectionContext
   ws.on('close', (code: number, reason: Buffer) => {
     state.live.delete(context.connectionId);
     const closing = live.serverClose ?? { code, reason: code === 1005 ? NO_STATUS_REASON : reason.toString('utf8') };
-    void state.track(runDisconnect(state, context, closing.code, closing.reason)).finally(markDisconnected);
+    void state
+      .track(runDisconnect(state, context, closing.code, closing.reason))
+      .catch(() => undefined)
+      .finally(markDisconnected);
   });
   return live;
 }
@@ -97,7 +100,7 @@ async function routeMessage(state: GatewayState, live: LiveConnection, body: str
   const route = state.routes.get(routeKey)!;
   record.functionKey = route.functionKey;
   const event = buildMessageEvent({ connection: context, request: { requestId, requestTimeEpoch: started }, routeKey, messageId, body });
-  const result = await state.invoker.invoke(route.functionKey, event, { deadlineMs: state.limits.integrationTimeoutMs });
+  const result = await invokeSafely(state, route.functionKey, event);
   if (!result.ok) {
     record.status = 500;
     record.error = { message: 'Internal server error', responseType: result.kind === 'timeout' ? 'INTEGRATION_TIMEOUT' : 'INTEGRATION_FAILURE' };
@@ -148,7 +151,7 @@ export async function runDisconnect(state: GatewayState, context: ConnectionCont
       disconnectStatusCode: code,
       disconnectReason: reason,
     });
-    const result = await state.invoker.invoke(route.functionKey, event, { deadlineMs: state.limits.integrationTimeoutMs });
+    const result = await invokeSafely(state, route.functionKey, event);
     if (!result.ok) {
       record.status = 500;
       record.error = { message: 'Internal server error' };

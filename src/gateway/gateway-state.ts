@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { RouteModel, ServiceModel } from '../config/model.js';
 import type { ConnectionRegistry } from '../registry/connection-registry.js';
-import type { Invoker } from '../runtime/invoker.js';
+import type { InvokeResult, Invoker } from '../runtime/invoker.js';
 import type { RequestObserver, RequestRecord } from './logs/request-record.js';
 import type { ConnectionContext } from './events.js';
 import type { IdGenerator } from './ids.js';
@@ -42,6 +42,16 @@ export interface GatewayState {
   /** Tracks work (handshakes, invocations) that `close()` waits for. */
   track<T>(work: Promise<T>): Promise<T>;
   closing: boolean;
+}
+
+/** Invokes a function; an invoker bug becomes a failure result instead of a rejection. */
+export async function invokeSafely(state: GatewayState, functionKey: string, event: unknown): Promise<InvokeResult> {
+  try {
+    return await state.invoker.invoke(functionKey, event, { deadlineMs: state.limits.integrationTimeoutMs });
+  } catch (err) {
+    const error = err instanceof Error ? err : new Error(String(err));
+    return { ok: false, kind: 'crash', error: { errorType: error.name, errorMessage: error.message }, durationMs: 0 };
+  }
 }
 
 export function emitRecord(observers: readonly RequestObserver[], record: RequestRecord): void {

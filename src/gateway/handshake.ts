@@ -6,7 +6,7 @@ import type { WebSocketServer } from 'ws';
 import { authorizeConnect, type AuthorizeConnectOutcome } from './authorizer/authorize-connect.js';
 import type { RequestRecord } from './logs/request-record.js';
 import { buildConnectEvent, buildTraceId, type ConnectionContext } from './events.js';
-import type { GatewayState } from './gateway-state.js';
+import { invokeSafely, type GatewayState } from './gateway-state.js';
 import { attachConnection, runDisconnect } from './connection-handler.js';
 import { formatRequestTime } from './request-time.js';
 
@@ -46,6 +46,10 @@ export async function handleUpgradeRequest(
   socket.on('error', () => socket.destroy());
   const started = state.clock();
   const url = new URL(req.url ?? '/', 'http://gateway.local');
+  if (!isWebSocketRequest(req)) {
+    writeRejection(socket, 400, [], '{"message":"Bad Request"}');
+    return;
+  }
   if (state.closing || !isGatewayPath(url.pathname, state.stage)) {
     writeRejection(socket, 403, [], '{"message":"Forbidden"}');
     return;
@@ -174,9 +178,7 @@ async function decideConnect(
 
   record.functionKey = route.functionKey;
   const event = buildConnectEvent({ ...eventInput, integrationLatency });
-  const result = await state.track(
-    state.invoker.invoke(route.functionKey, event, { deadlineMs: state.limits.integrationTimeoutMs }),
-  );
+  const result = await state.track(invokeSafely(state, route.functionKey, event));
   if (!result.ok) {
     record.integration = { status: 502, latency: result.durationMs, error: `${result.error.errorType}: ${result.error.errorMessage}` };
     return { accept: false, status: 502, headers: [], body: '{"message": "Internal server error"}', error: 'Internal server error' };
@@ -225,6 +227,19 @@ function collectResponseHeaders(response: { headers?: unknown; multiValueHeaders
 
 function isHeaderToken(name: string): boolean {
   return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name);
+}
+
+/** The checks `ws` makes before upgrading, made before `$connect` so that it never runs for a request `ws` would refuse. */
+function isWebSocketRequest(req: IncomingMessage): boolean {
+  const key = req.headers['sec-websocket-key'];
+  const version = req.headers['sec-websocket-version'];
+  return (
+    req.method === 'GET' &&
+    req.headers.upgrade?.toLowerCase() === 'websocket' &&
+    typeof key === 'string' &&
+    /^[+/0-9A-Za-z]{22}==$/.test(key.trim()) &&
+    (version === '8' || version === '13')
+  );
 }
 
 /** The WebSocket URL is the root or the stage path, like `wss://{api}.execute-api.{region}.amazonaws.com/{stage}`. */
