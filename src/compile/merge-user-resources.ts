@@ -71,7 +71,7 @@ function applyExtensions(model: ServiceModel, template: CfnTemplate, extensions:
     const target = template.Resources[id];
     if (target === undefined || !isPlainObject(extension)) {
       issues.push({
-        code: 'RESOURCE_EXTENSION_UNKNOWN_RESOURCE',
+        code: 'RESOURCE_EXTENSION_NOT_EXISTING',
         message: `"${id}" is not a resource of the stack, so it cannot be extended`,
         path,
         location,
@@ -88,7 +88,8 @@ function applyExtensions(model: ServiceModel, template: CfnTemplate, extensions:
           location,
         });
       } else if (key === 'Properties' || key === 'Metadata') {
-        target[key] = mergeDeep(target[key] ?? {}, value) as Record<string, unknown>;
+        // v3 assigns extension keys shallowly: an extended property replaces the generated one.
+        target[key] = { ...(target[key] as Record<string, unknown> | undefined), ...structuredClone(value as object) };
       } else if (key === 'DependsOn') {
         const current = target.DependsOn === undefined ? [] : [target.DependsOn].flat();
         target.DependsOn = [...new Set([...current, ...[value as string | string[]].flat()])];

@@ -39,7 +39,7 @@ describe('compile rejects what Serverless v3 lets through but AWS would reject, 
     expect(summary(err)).toEqual([
       { code: 'PACKAGE_RESOURCE_ID_COLLISION', path: 'resources.Resources.OneLambdaFunction' },
       { code: 'PACKAGE_RESOURCE_ID_COLLISION', path: 'resources.Resources.WebsocketsApi' },
-      { code: 'RESOURCE_EXTENSION_UNKNOWN_RESOURCE', path: 'resources.extensions.NotAResource' },
+      { code: 'RESOURCE_EXTENSION_NOT_EXISTING', path: 'resources.extensions.NotAResource' },
     ]);
     expect(err.issues[0].message).toContain('AWS::Lambda::Function');
     expect(err.issues[1].hint).toContain('Type: AWS::ApiGatewayV2::Api');
