@@ -90,7 +90,7 @@ export class FunctionPool {
       if (!(lease instanceof HandlerInstance)) return fail('init', lease);
       const init = await raceTimer<InitOutcome>(lease.ready, Math.min(INIT_TIMEOUT_MS, deadlineAt - performance.now()));
       if (init.type === 'timer') {
-        void lease.kill();
+        await lease.kill();
         return timedOut();
       }
       if (init.value.type === 'init-error') {
@@ -128,7 +128,7 @@ export class FunctionPool {
       limitMs,
     );
     if (outcome.type === 'timer') {
-      void instance.kill();
+      await instance.kill();
       return timedOut();
     }
     const result = outcome.value;

@@ -54,6 +54,17 @@ describe('createNodeInvoker: isolation and lifecycle', () => {
     expect(await inv.invoke('counter', {})).toMatchObject({ ok: true });
   });
 
+  it('bounds module loading too: an endless loop at load time times out at the deadline', async () => {
+    const inv = start({ loopAtLoad: { handler: 'broken/loop-at-load.handler' } });
+    const result = await inv.invoke('loopAtLoad', {}, { deadlineMs: 400, awsRequestId: 'req-init-loop' });
+    expect(result).toMatchObject({
+      ok: false,
+      kind: 'timeout',
+      error: { errorType: 'Sandbox.Timedout', errorMessage: 'RequestId: req-init-loop Error: Task timed out after 0.40 seconds' },
+    });
+    expect(listRunnerChildren()).toEqual([]);
+  });
+
   it('replaces a timed-out instance: the next invocation of the same function works', async () => {
     const inv = start({ slow: { handler: 'handler.slow', timeout: 1 } });
     const timedOut = await inv.invoke('slow', { ms: 5000 });
