@@ -27,6 +27,7 @@ describe('createNodeInvoker: invocation semantics', () => {
     'uncaught',
     'unhandled',
     'echo',
+    'neverSettles',
   ];
 
   beforeAll(async () => {
@@ -61,6 +62,14 @@ describe('createNodeInvoker: invocation semantics', () => {
 
   it('answers null when a non-async handler returns without calling back, once the event loop is empty', async () => {
     expect(await invoker.invoke('syncNoCallback', {})).toEqual(expect.objectContaining({ ok: true, value: null }));
+  });
+
+  it('answers Runtime.NodeJsExit when an async handler\'s promise never settles and nothing is left to run', async () => {
+    const result = await invoker.invoke('neverSettles', {});
+    expect(result).toMatchObject({ ok: false, kind: 'error', error: { errorType: 'Runtime.NodeJsExit' } });
+    if (!result.ok) expect(result.error.errorMessage).toContain('Promise that was never settled');
+    // The instance survives, as in Lambda.
+    expect(await invoker.invoke('neverSettles', {})).toMatchObject({ ok: false, kind: 'error' });
   });
 
   it('waits for the event loop to empty after the callback unless callbackWaitsForEmptyEventLoop is false', async () => {

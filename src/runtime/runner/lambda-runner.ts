@@ -16,7 +16,13 @@ interface Invocation {
   onEmptyEventLoop?: () => void;
 }
 
+const NODE_JS_EXIT = toRuntimeError(
+  'NodeJsExit',
+  'The Lambda runtime client detected an unexpected Node.js exit code. This is most commonly caused by a Promise that was never settled. For more information, see https://nodejs.org/docs/latest/api/process.html#exit-codes',
+);
+
 let handler: LambdaHandler | undefined;
+let handlerIsAsync = false;
 let current: Invocation | undefined;
 let ready = false;
 
@@ -59,7 +65,11 @@ function postError(invocation: Invocation, error: unknown): void {
 
 function invoke(message: InvokeMessage): void {
   const invocation: Invocation = { awsRequestId: message.awsRequestId };
-  invocation.onEmptyEventLoop = () => complete(invocation, null);
+  // An async handler whose promise never settles: the loop ran dry, which Lambda reports as Runtime.NodeJsExit.
+  // Any other handler that never called back answers null.
+  invocation.onEmptyEventLoop = handlerIsAsync
+    ? () => finish(invocation, { type: 'result', awsRequestId: invocation.awsRequestId, ok: false, error: NODE_JS_EXIT })
+    : () => complete(invocation, null);
   current = invocation;
   // While the handler runs, the channel must not keep the loop alive, so that `beforeExit` tells us it is empty.
   process.channel?.unref();
@@ -128,6 +138,7 @@ async function initialize(message: ParentMessage): Promise<void> {
   if (message.type !== 'init') return;
   try {
     handler = await loadHandler(message);
+    handlerIsAsync = handler.constructor?.name === 'AsyncFunction';
     ready = true;
     send({ type: 'ready' });
   } catch (err) {
