@@ -30,7 +30,8 @@ const HANDSHAKE_OWNED_HEADERS = new Set([
 
 type ConnectOutcome =
   | { accept: true; decision: HandshakeDecision }
-  | { accept: false; status: number; headers: [string, string][]; body: string; error: string };
+  /** `error`: the message AWS puts in `$context.error.message`, when the gateway (not the handler) refused. */
+  | { accept: false; status: number; headers: [string, string][]; body: string; error?: string };
 
 /**
  * The upgrade listener (spec §3.1): the authorizer, then `$connect`, while the upgrade is pending;
@@ -107,7 +108,7 @@ export async function handleUpgradeRequest(
   if (!outcome.accept) {
     await state.registry.remove(connection.connectionId);
     record.status = outcome.status;
-    record.error = { message: outcome.error };
+    if (outcome.error) record.error = { message: outcome.error };
     writeRejection(socket, outcome.status, outcome.headers, outcome.body);
     state.observe(record);
     return;
@@ -122,7 +123,13 @@ export async function handleUpgradeRequest(
   }
   await state.registry.markOpen(connection.connectionId);
   handshakeDecisions.set(req, outcome.decision);
+  let upgraded = false;
+  socket.once('close', () => {
+    // `ws` refused the handshake after $connect accepted it (or the client vanished): clean up like a close.
+    if (!upgraded) void state.track(runDisconnect(state, connection, 1006, '')).catch(() => undefined);
+  });
   wss.handleUpgrade(req, socket, head, (ws) => {
+    upgraded = true;
     state.observe(record);
     attachConnection(state, connection, ws);
   });
@@ -162,7 +169,8 @@ async function decideConnect(
         error: auth.reason,
         ...(auth.principalId !== undefined ? { principalId: auth.principalId } : {}),
       };
-      return { accept: false, status: auth.statusCode, headers: [], body: JSON.stringify({ message: STATUS_MESSAGES[auth.statusCode] }), error: auth.reason };
+      const message = STATUS_MESSAGES[auth.statusCode]!;
+      return { accept: false, status: auth.statusCode, headers: [], body: JSON.stringify({ message }), error: message };
     }
     connection.authorizer = auth.authorizer;
     integrationLatency = auth.integrationLatency;
@@ -188,12 +196,12 @@ async function decideConnect(
   record.integration = { status: Number.isNaN(statusCode) ? undefined : statusCode, latency: result.durationMs };
   if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
     record.integration.error = '$connect returned no valid statusCode';
-    return { accept: false, status: 502, headers: [], body: '{"message": "Internal server error"}', error: 'Malformed Lambda proxy response: no statusCode' };
+    return { accept: false, status: 502, headers: [], body: '{"message": "Internal server error"}', error: 'Internal server error' };
   }
   const headers = collectResponseHeaders(response);
   if (statusCode < 200 || statusCode > 299) {
     const body = typeof response?.body === 'string' ? response.body : '';
-    return { accept: false, status: statusCode, headers, body, error: `$connect answered ${statusCode}` };
+    return { accept: false, status: statusCode, headers, body };
   }
   const protocolHeader = headers.find(([name]) => name.toLowerCase() === 'sec-websocket-protocol');
   return {
