@@ -30,7 +30,7 @@ describe('parseTemplate', () => {
     const t = parseTemplate('a-${file(./${opt:f}.yml):x.${sls:stage}}-b')!;
     expect(t.parts[0]).toBe('a-');
     expect(t.parts[2]).toBe('-b');
-    const v = t.parts[1] as { sources: Array<{ type: string; params: unknown[]; address: { template: { raw: string } } }> };
+    const v = t.parts[1] as unknown as { sources: Array<{ type: string; params: unknown[]; address: { template: { raw: string } } }> };
     expect(v.sources[0].type).toBe('file');
     expect(v.sources[0].params).toEqual([{ template: expect.objectContaining({ raw: './${opt:f}.yml' }) }]);
     expect(v.sources[0].address.template.raw).toBe('x.${sls:stage}');
