@@ -54,7 +54,7 @@ function failure(error: LambdaError): InvokeResult {
 export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptions = {}): Invoker {
   const onLog = options.onLog ?? printLog;
   const onWarning = options.onWarning ?? printWarning;
-  const maxInstances = options.maxInstancesPerFunction ?? DEFAULT_MAX_INSTANCES_PER_FUNCTION;
+  const maxInstances = Math.max(1, Math.floor(options.maxInstancesPerFunction ?? DEFAULT_MAX_INSTANCES_PER_FUNCTION));
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
   const arnOf = (name: string) => `arn:aws:lambda:${model.region}:${accountId}:function:${name}`;
 
