@@ -146,7 +146,7 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
     address,
     async listen() {
       if (server) return address();
-      if (options.tls !== false) certificate = await createGatewayCertificate();
+      if (options.tls !== false) certificate = await createGatewayCertificate(host);
       if (!options.invoker) {
         try {
           ownedInvoker = createNodeInvoker(model, {

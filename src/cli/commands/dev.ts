@@ -69,8 +69,16 @@ async function runDev(options: DevOptions): Promise<number> {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
-  print(`${signal}: closing connections…`);
+  print(`${signal}: closing connections (running $disconnect)… press Ctrl-C again to quit at once.`);
+  const force = () => {
+    process.stderr.write('Stopped without waiting for $disconnect.\n');
+    process.exit(130);
+  };
+  process.once('SIGINT', force);
+  process.once('SIGTERM', force);
   await gateway.close();
+  process.off('SIGINT', force);
+  process.off('SIGTERM', force);
   await logs.close();
   print('Stopped.');
   return 0;
