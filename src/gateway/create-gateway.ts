@@ -196,14 +196,17 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
         }
         const { listener, wss } = server;
         const listenerClosed = new Promise<void>((resolve) => listener.close(() => resolve()));
-        const open = [...state.live.values()];
-        for (const live of open) closeConnection(live, SHUTDOWN_CLOSE.code, SHUTDOWN_CLOSE.reason);
-        const grace = setTimeout(() => {
-          for (const live of open) live.ws.terminate();
-        }, options.closeGraceMs ?? 2000);
-        await Promise.all(open.map((live) => live.disconnected));
-        clearTimeout(grace);
-        while (pending.size > 0) await Promise.allSettled([...pending]);
+        // Handshakes still running may open connections meanwhile: repeat until nothing is left.
+        while (state.live.size > 0 || pending.size > 0) {
+          const open = [...state.live.values()];
+          for (const live of open) closeConnection(live, SHUTDOWN_CLOSE.code, SHUTDOWN_CLOSE.reason);
+          const grace = setTimeout(() => {
+            for (const live of open) live.ws.terminate();
+          }, options.closeGraceMs ?? 2000);
+          await Promise.all(open.map((live) => live.disconnected));
+          clearTimeout(grace);
+          await Promise.allSettled([...pending]);
+        }
         wss.close();
         server.destroySockets();
         await listenerClosed;

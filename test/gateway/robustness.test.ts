@@ -5,6 +5,7 @@ import type { Invoker } from '../../src/runtime/invoker.js';
 import { buildModel } from '../support/build-model.js';
 import { createTestInvoker } from '../support/test-invoker.js';
 import { startGateway, type RunningGateway } from '../support/start-gateway.js';
+import { WebSocket } from 'ws';
 import { openClient } from '../support/ws-client.js';
 
 let gw: RunningGateway | undefined;
@@ -84,5 +85,36 @@ describe('the gateway never goes down', () => {
     client.ws.terminate();
     const { event } = await invoker.nextInvocation('bye');
     expect(event.requestContext.disconnectStatusCode).toBe(1006);
+  });
+
+  it('close() while $connect runs: the connection never opens and $disconnect still runs', async () => {
+    let release!: () => void;
+    let connectStarted!: () => void;
+    const connectRunning = new Promise<void>((resolve) => (connectStarted = resolve));
+    const invoker = createTestInvoker({
+      connect: () => {
+        connectStarted();
+        return new Promise((done) => (release = () => done({ statusCode: 200 })));
+      },
+      bye: () => ({}),
+    });
+    gw = await startGateway(
+      buildModel([
+        { routeKey: '$connect', functionKey: 'connect' },
+        { routeKey: '$disconnect', functionKey: 'bye' },
+      ]),
+      { invoker, tls: false },
+    );
+    const attempt = new Promise<string>((settle) => {
+      const ws = new WebSocket(gw!.address.url);
+      ws.on('open', () => settle('opened'));
+      ws.on('error', () => settle('failed'));
+    });
+    await connectRunning;
+    const closed = gw.close();
+    release();
+    await closed;
+    expect(await attempt).toBe('failed');
+    expect((await invoker.nextInvocation('bye')).event.requestContext.disconnectStatusCode).toBe(1006);
   });
 });
