@@ -93,7 +93,7 @@ async function routeMessage(state: GatewayState, live: LiveConnection, body: str
 
   if (routeKey === undefined) {
     record.status = 403;
-    record.error = { message: 'Forbidden', responseType: 'MISSING_AUTHENTICATION_TOKEN' };
+    record.error = { message: 'Forbidden' };
     finish(formatErrorFrame('Forbidden', context.connectionId, requestId));
     return;
   }
