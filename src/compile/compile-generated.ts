@@ -22,6 +22,7 @@ import {
   websocketsRouteId,
   websocketsRouteResponseId,
   functionLogGroupName,
+  functionArtifactName,
 } from './naming.js';
 import { ref } from './cfn.js';
 import { compileDeploymentBucket } from './resources/deployment-bucket.js';
@@ -105,15 +106,19 @@ export function compileGeneratedResources(
   const role = compileLambdaExecutionRole(model);
   if (role) add(LAMBDA_EXECUTION_ROLE_ID, role, 'provider.iam.role', 'The execution role');
 
+  const individually = model.package.individually && !model.package.artifact;
+  const artifactOf = (fn: FunctionModel) =>
+    options.functionArtifacts?.[fn.key] ??
+    (individually ? { name: functionArtifactName(fn.key), sha256: options.artifact.sha256 } : options.artifact);
   const code = (name: string) => ({ S3Bucket: bucket.bucket, S3Key: `${options.artifactDirectoryName}/${name}` });
   const functionResources = new Map<FunctionModel, CfnResource>();
   for (const fn of model.functions.values()) {
-    const resource = compileLambdaFunction(model, fn, code(options.artifact.name));
+    const resource = compileLambdaFunction(model, fn, code(artifactOf(fn).name));
     if (add(lambdaFunctionId(fn.key), resource, fn.configPath, `Function "${fn.key}"`)) functionResources.set(fn, resource);
   }
   if (model.provider.versionFunctions) {
     for (const [fn, resource] of functionResources) {
-      const version = compileLambdaVersion(fn, resource, options.artifact.sha256);
+      const version = compileLambdaVersion(fn, resource, artifactOf(fn).sha256);
       add(version.logicalId, version.resource, fn.configPath, `Function "${fn.key}"`);
       outputs[lambdaVersionOutputId(fn.key)] = version.output;
     }

@@ -11,6 +11,11 @@ export type { CfnOutput, CfnResource, CfnTemplate } from './cfn.js';
 export interface CompileOptions {
   /** The service artifact: its file name (the last segment of the S3 key) and base64 SHA-256. */
   artifact: { name: string; sha256: string };
+  /**
+   * Per-function artifacts by function key. Without an entry, a function uses `artifact`, or with
+   * `package.individually` a `{functionKey}.zip` with `artifact`'s hash.
+   */
+  functionArtifacts?: Readonly<Record<string, { name: string; sha256: string }>>;
   /** S3 key prefix of this deployment: `{deploymentPrefix}/{service}/{stage}/{epoch}-{iso date}`. */
   artifactDirectoryName: string;
 }

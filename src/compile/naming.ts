@@ -63,6 +63,8 @@ export const outputExportName = (service: string, stage: string, outputId: strin
   `sls-${service}-${stage}-${outputId}`;
 
 export const artifactName = (service: string): string => `${service}.zip`;
+/** With `package.individually`: one artifact per function, named after its key. */
+export const functionArtifactName = (functionKey: string): string => `${functionKey}.zip`;
 export const functionLogGroupName = (lambdaName: string): string => `/aws/lambda/${lambdaName}`;
 export const websocketsLogGroupName = (service: string, stage: string): string => `/aws/websocket/${service}-${stage}`;
 export const defaultWebsocketsApiName = (service: string, stage: string): string => `${stage}-${service}-websockets`;

@@ -6,6 +6,7 @@ import { WsgateError } from '../errors.js';
 import { compile, type CfnTemplate } from '../compile/index.js';
 import {
   artifactName,
+  functionArtifactName,
   CREATE_STACK_TEMPLATE_FILE,
   CUSTOM_RESOURCES_ARTIFACT_NAME,
   UPDATE_STACK_TEMPLATE_FILE,
@@ -77,8 +78,14 @@ export async function packageService(model: ServiceModel, options: PackageServic
     artifact = { name: artifactName(model.service), ...zipped, entries: files.length };
   }
 
+  // Individually packaged functions get the same files: the model has no per-function patterns.
+  const individually = model.package.individually && !model.package.artifact;
+  const functionArtifacts = individually
+    ? Object.fromEntries([...model.functions.keys()].map((key) => [key, { name: functionArtifactName(key), sha256: artifact.sha256 }]))
+    : undefined;
   const compiled = compile(model, {
     artifact: { name: artifact.name, sha256: artifact.sha256 },
+    functionArtifacts,
     artifactDirectoryName: artifactDirectoryName(model, options.now ?? new Date()),
   });
 
@@ -91,7 +98,11 @@ export async function packageService(model: ServiceModel, options: PackageServic
   };
   if (compiled.createTemplate) await write(CREATE_STACK_TEMPLATE_FILE, toJson(compiled.createTemplate));
   await write(UPDATE_STACK_TEMPLATE_FILE, toJson(compiled.updateTemplate));
-  await write(artifact.name, artifact.bytes);
+  if (functionArtifacts) {
+    for (const { name } of Object.values(functionArtifacts)) await write(name, artifact.bytes);
+  } else {
+    await write(artifact.name, artifact.bytes);
+  }
   if (compiled.needsCustomResources) {
     const customResources = await zipEntries([
       { name: 'api-gateway-cloud-watch-role/handler.js', data: Buffer.from(CLOUDWATCH_ROLE_HANDLER_SOURCE) },

@@ -87,4 +87,31 @@ describe('the service artifact', () => {
     expect(again.packageDir).toBe(join(dir, 'build/out'));
     expect(readZipListing(readFileSync(again.artifact.path)).filter((entry) => entry.name.startsWith('build/'))).toEqual([]);
   });
+
+  it('writes one zip per function with package.individually, as v3 names them', async () => {
+    const { model } = await artifactService();
+    const out = outsideDir();
+    const packaged = await packageService({ ...model, package: { ...model.package, individually: true } }, { packageDir: out });
+    expect(packaged.files.map((file) => file.slice(out.length + 1))).toEqual([
+      'cloudformation-template-create-stack.json',
+      'cloudformation-template-update-stack.json',
+      'defaultHandler.zip',
+    ]);
+    const code = (packaged.updateTemplate.Resources.DefaultHandlerLambdaFunction.Properties as any).Code;
+    expect(code.S3Key).toMatch(/\/defaultHandler\.zip$/);
+  });
+
+  it('uses a prebuilt package.artifact unchanged, and names a missing one clearly', async () => {
+    const { dir, model } = await artifactService();
+    writeFileSync(join(dir, 'prebuilt.zip'), 'not really a zip, but bytes to hash');
+    const out = outsideDir();
+    const packaged = await packageService({ ...model, package: { ...model.package, artifact: 'prebuilt.zip' } }, { packageDir: out });
+    expect(readFileSync(join(out, 'prebuilt.zip'), 'utf8')).toBe('not really a zip, but bytes to hash');
+    const version = Object.values(packaged.updateTemplate.Resources).find((r) => r.Type === 'AWS::Lambda::Version')!;
+    // sha256 of the bytes above, base64 (computed independently with `openssl dgst -sha256 -binary | base64`)
+    expect(version.Properties?.CodeSha256).toBe('Qt8AZ2v3B6lUwVTkkpPn3X1lgEMi+DQvp/+NgXV7EUA=');
+    await expect(
+      packageService({ ...model, package: { ...model.package, artifact: 'missing.zip' } }, { packageDir: out }),
+    ).rejects.toMatchObject({ code: 'PACKAGE_ARTIFACT_NOT_FOUND', path: 'package.artifact' });
+  });
 });
