@@ -3,6 +3,8 @@ import { createInterface } from 'node:readline';
 import type { HandlerLogEntry } from './node-invoker.js';
 import type { ChildMessage, InitMessage, InvokeMessage, LambdaError, ResultMessage } from './runner/protocol.js';
 
+const GROUP_KILL = process.platform !== 'win32';
+
 export interface HandlerInstanceOptions {
   functionKey: string;
   runnerPath: string;
@@ -44,6 +46,9 @@ export class HandlerInstance {
       execArgv: options.execArgv,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
+      // Its own process group: Ctrl-C in the terminal reaches the gateway only (which then runs $disconnect
+      // handlers on live instances), and a kill takes the processes the handler started along.
+      detached: GROUP_KILL,
     });
     this.ready = new Promise((resolve) => (this.settleReady = resolve));
     for (const stream of ['stdout', 'stderr'] as const) {
@@ -69,6 +74,14 @@ export class HandlerInstance {
       });
       this.child.once('exit', (code, signal) => {
         exit = { type: 'exit', code, signal };
+        // Whatever the handler started dies with its environment, as in Lambda.
+        if (GROUP_KILL && this.child.pid !== undefined) {
+          try {
+            process.kill(-this.child.pid, 'SIGKILL');
+          } catch {
+            // No process of the group is left.
+          }
+        }
         drained ||= !this.child.connected;
         settle();
       });
@@ -113,7 +126,14 @@ export class HandlerInstance {
 
   /** End the process at once (SIGKILL, like Lambda discarding an environment) and wait until it is gone. */
   async kill(): Promise<ExitOutcome> {
-    if (this.isAlive) this.child.kill('SIGKILL');
+    if (this.isAlive && this.child.pid !== undefined) {
+      try {
+        if (GROUP_KILL) process.kill(-this.child.pid, 'SIGKILL');
+        else this.child.kill('SIGKILL');
+      } catch {
+        this.child.kill('SIGKILL');
+      }
+    }
     return this.exited;
   }
 }

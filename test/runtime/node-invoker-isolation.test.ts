@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import type { Invoker } from '../../src/runtime/invoker.js';
 import { createNodeInvoker } from '../../src/runtime/node-invoker.js';
@@ -133,6 +134,27 @@ describe('createNodeInvoker: isolation and lifecycle', () => {
     expect(await starting).toMatchObject({ ok: false, kind: 'crash' });
     for (const pid of pids) expect(isProcessAlive(pid)).toBe(false);
     expect(await inv.invoke('counter', {})).toMatchObject({ ok: false });
+  });
+
+  it('runs each instance in its own process group and ends the processes a handler started with it', async () => {
+    const inv = start({ spawnChild: { handler: 'handler.spawnChild' } });
+    const result = await inv.invoke('spawnChild', {});
+    expect(result.ok).toBe(true);
+    const { pid, childPid } = (result.ok ? result.value : {}) as { pid: number; childPid: number };
+    expect(isProcessAlive(childPid)).toBe(true);
+    if (process.platform === 'linux') {
+      // Terminal signals (Ctrl-C) go to the gateway's group, not to handler instances.
+      const group = (p: number) => {
+        const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      };
+      expect(group(pid)).toBe(pid);
+      expect(group(pid)).not.toBe(group(process.pid));
+    }
+    await inv.close();
+    const deadline = Date.now() + 5000;
+    while (isProcessAlive(childPid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(isProcessAlive(childPid)).toBe(false);
   });
 
   it('limits the heap to the function memory size and answers running out of it as a crash', async () => {
