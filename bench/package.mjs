@@ -33,7 +33,10 @@ function ensureServerless() {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), '{ "name": "serverless-v3-bench", "private": true }\n');
     console.log('installing serverless@3 into bench/.scratch/serverless-v3 …');
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', 'serverless@3'], { cwd: dir, stdio: 'inherit' });
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', 'serverless@3'], {
+      cwd: dir,
+      stdio: 'inherit',
+    });
   }
   return bin;
 }
@@ -53,7 +56,9 @@ function writeService() {
   );
   writeFileSync(
     join(dir, 'handler.js'),
-    Array.from({ length: functionCount }, (_, i) => `module.exports.h${i} = async () => ({ statusCode: 200 });\n`).join(''),
+    Array.from({ length: functionCount }, (_, i) => `module.exports.h${i} = async () => ({ statusCode: 200 });\n`).join(
+      '',
+    ),
   );
   return dir;
 }
@@ -76,7 +81,9 @@ function time(label, command, args, cwd) {
   }
   samples.sort((a, b) => a - b);
   const median = samples[Math.floor(samples.length / 2)];
-  console.log(`${label.padEnd(20)} median ${median.toFixed(0).padStart(6)} ms  (runs: ${samples.map((s) => s.toFixed(0)).join(', ')})`);
+  console.log(
+    `${label.padEnd(20)} median ${median.toFixed(0).padStart(6)} ms  (runs: ${samples.map((s) => s.toFixed(0)).join(', ')})`,
+  );
   return median;
 }
 
@@ -84,6 +91,16 @@ mkdirSync(scratch, { recursive: true });
 const serverlessBin = ensureServerless();
 const service = writeService();
 console.log(`service: ${functionCount} functions with websocket events, ${runs} runs each, node ${process.version}`);
-const wsgate = time('wsgate package', process.execPath, [wsgateBin, 'package', '--package', join(scratch, 'out-wsgate')], service);
-const serverless = time('serverless package', serverlessBin, ['package', '--package', join(scratch, 'out-serverless')], service);
+const wsgate = time(
+  'wsgate package',
+  process.execPath,
+  [wsgateBin, 'package', '--package', join(scratch, 'out-wsgate')],
+  service,
+);
+const serverless = time(
+  'serverless package',
+  serverlessBin,
+  ['package', '--package', join(scratch, 'out-serverless')],
+  service,
+);
 console.log(`ratio: serverless / wsgate = ${(serverless / wsgate).toFixed(1)}x`);

@@ -37,7 +37,10 @@ import { compileWebsocketsAuthorizer } from './resources/websockets-authorizer.j
 import { compileAuthorizerPermission, compileFunctionPermission } from './resources/websockets-permission.js';
 import { compileWebsocketsStage } from './resources/websockets-stage.js';
 import { compileWebsocketsDeployment } from './resources/websockets-deployment.js';
-import { compileApiGatewayCloudWatchRole, needsApiGatewayCloudWatchRole } from './resources/api-gateway-cloudwatch-role.js';
+import {
+  compileApiGatewayCloudWatchRole,
+  needsApiGatewayCloudWatchRole,
+} from './resources/api-gateway-cloudwatch-role.js';
 import { compileWebsocketsEndpointOutput } from './resources/websockets-endpoint-output.js';
 import type { CompileOptions } from './index.js';
 
@@ -96,12 +99,18 @@ export function compileGeneratedResources(
   };
 
   const bucket = compileDeploymentBucket(model);
-  for (const [id, resource] of Object.entries(bucket.resources)) add(id, resource, 'provider.deploymentBucket', 'The deployment bucket');
+  for (const [id, resource] of Object.entries(bucket.resources))
+    add(id, resource, 'provider.deploymentBucket', 'The deployment bucket');
   const coreResourceIds = Object.keys(bucket.resources);
   outputs[DEPLOYMENT_BUCKET_OUTPUT_ID] = bucket.output;
 
   for (const fn of model.functions.values()) {
-    add(logGroupId(fn.key), compileLogGroup(model, functionLogGroupName(fn.name)), fn.configPath, `Function "${fn.key}"`);
+    add(
+      logGroupId(fn.key),
+      compileLogGroup(model, functionLogGroupName(fn.name)),
+      fn.configPath,
+      `Function "${fn.key}"`,
+    );
   }
   const role = compileLambdaExecutionRole(model);
   if (role) add(LAMBDA_EXECUTION_ROLE_ID, role, 'provider.iam.role', 'The execution role');
@@ -114,7 +123,8 @@ export function compileGeneratedResources(
   const functionResources = new Map<FunctionModel, CfnResource>();
   for (const fn of model.functions.values()) {
     const resource = compileLambdaFunction(model, fn, code(artifactOf(fn).name));
-    if (add(lambdaFunctionId(fn.key), resource, fn.configPath, `Function "${fn.key}"`)) functionResources.set(fn, resource);
+    if (add(lambdaFunctionId(fn.key), resource, fn.configPath, `Function "${fn.key}"`))
+      functionResources.set(fn, resource);
   }
   if (model.provider.versionFunctions) {
     for (const [fn, resource] of functionResources) {
@@ -134,34 +144,70 @@ export function compileGeneratedResources(
     }
     const routeFunctions = [...new Set(routes.map((route) => route.functionKey))];
     for (const key of routeFunctions) {
-      add(websocketsIntegrationId(key), compileWebsocketsIntegration(model, key), `functions.${key}`, `Function "${key}"`);
+      add(
+        websocketsIntegrationId(key),
+        compileWebsocketsIntegration(model, key),
+        `functions.${key}`,
+        `Function "${key}"`,
+      );
     }
     for (const route of routes) {
       if (!route.routeResponseSelectionExpression || rejectedRoutes.has(route)) continue;
-      add(websocketsRouteResponseId(route.routeKey), compileWebsocketsRouteResponse(model, route), route.configPath, `Route "${route.routeKey}"`);
+      add(
+        websocketsRouteResponseId(route.routeKey),
+        compileWebsocketsRouteResponse(model, route),
+        route.configPath,
+        `Route "${route.routeKey}"`,
+      );
     }
     for (const authorizer of model.websocket.authorizers.values()) {
-      add(websocketsAuthorizerId(authorizer.name), compileWebsocketsAuthorizer(model, authorizer), authorizerPath(model, authorizer.name), `Authorizer "${authorizer.name}"`);
+      add(
+        websocketsAuthorizerId(authorizer.name),
+        compileWebsocketsAuthorizer(model, authorizer),
+        authorizerPath(model, authorizer.name),
+        `Authorizer "${authorizer.name}"`,
+      );
     }
     for (const route of routes) {
-      add(websocketsPermissionId(route.functionKey), compileFunctionPermission(model, route.functionKey), `functions.${route.functionKey}`, `Function "${route.functionKey}"`);
+      add(
+        websocketsPermissionId(route.functionKey),
+        compileFunctionPermission(model, route.functionKey),
+        `functions.${route.functionKey}`,
+        `Function "${route.functionKey}"`,
+      );
       if (route.authorizer) {
-        add(websocketsPermissionId(route.authorizer.name), compileAuthorizerPermission(model, route.authorizer), `${route.configPath}.authorizer`, `Authorizer "${route.authorizer.name}"`);
+        add(
+          websocketsPermissionId(route.authorizer.name),
+          compileAuthorizerPermission(model, route.authorizer),
+          `${route.configPath}.authorizer`,
+          `Authorizer "${route.authorizer.name}"`,
+        );
       }
     }
     for (const route of routes) {
       if (rejectedRoutes.has(route)) continue;
-      add(websocketsRouteId(route.routeKey), compileWebsocketsRoute(model, route), `${route.configPath}.route`, `Route "${route.routeKey}"`);
+      add(
+        websocketsRouteId(route.routeKey),
+        compileWebsocketsRoute(model, route),
+        `${route.configPath}.route`,
+        `Route "${route.routeKey}"`,
+      );
     }
     if (externalApiId === undefined) {
       add(WEBSOCKETS_STAGE_ID, compileWebsocketsStage(model), 'provider.stage', 'The websocket stage');
       if (model.websocket.logs) {
-        add(WEBSOCKETS_LOG_GROUP_ID, compileLogGroup(model, model.websocket.logs.logGroupName), 'provider.logs.websocket', 'Websocket logs');
+        add(
+          WEBSOCKETS_LOG_GROUP_ID,
+          compileLogGroup(model, model.websocket.logs.logGroupName),
+          'provider.logs.websocket',
+          'Websocket logs',
+        );
       }
       if (needsApiGatewayCloudWatchRole(model)) {
         needsCustomResources = true;
         const customResources = compileApiGatewayCloudWatchRole(model, code(CUSTOM_RESOURCES_ARTIFACT_NAME));
-        for (const [id, resource] of Object.entries(customResources)) add(id, resource, 'provider.logs.websocket', 'Websocket logs');
+        for (const [id, resource] of Object.entries(customResources))
+          add(id, resource, 'provider.logs.websocket', 'Websocket logs');
       }
     }
     const deployment = compileWebsocketsDeployment(model, resources);

@@ -27,7 +27,12 @@ export function mergeUserResources(model: ServiceModel, template: CfnTemplate, i
   for (const [id, value] of Object.entries(user.Resources)) {
     const path = `resources.Resources.${id}`;
     if (!isPlainObject(value)) {
-      issues.push({ code: 'PACKAGE_INVALID_RESOURCE', message: `Resource "${id}" must be an object with a "Type"`, path, location });
+      issues.push({
+        code: 'PACKAGE_INVALID_RESOURCE',
+        message: `Resource "${id}" must be an object with a "Type"`,
+        path,
+        location,
+      });
       continue;
     }
     const generated = template.Resources[id];

@@ -62,7 +62,11 @@ export function findDevDependencyDirs(serviceDir: string): string[] {
   const queue: Array<[string, PackageManifest]> = [[serviceDir, root]];
   while (queue.length > 0) {
     const [dir, manifest] = queue.pop()!;
-    const names = Object.keys({ ...manifest.peerDependencies, ...manifest.optionalDependencies, ...manifest.dependencies });
+    const names = Object.keys({
+      ...manifest.peerDependencies,
+      ...manifest.optionalDependencies,
+      ...manifest.dependencies,
+    });
     for (const name of names) {
       const resolved = resolvePackageDir(name, dir, serviceDir);
       if (!resolved || reachable.has(resolved)) continue;

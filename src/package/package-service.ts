@@ -44,10 +44,16 @@ const toJson = (template: unknown) => `${JSON.stringify(template, null, 2)}\n`;
  * `cloudformation-template-update-stack.json`, `{service}.zip` and, when logging needs it,
  * `custom-resources.zip` into the package folder.
  */
-export async function packageService(model: ServiceModel, options: PackageServiceOptions = {}): Promise<PackagedService> {
+export async function packageService(
+  model: ServiceModel,
+  options: PackageServiceOptions = {},
+): Promise<PackagedService> {
   const packageDir = resolve(model.serviceDir, options.packageDir ?? '.serverless');
   const insideService = relative(model.serviceDir, packageDir);
-  const excludedOutput = insideService && !insideService.startsWith('..') && !isAbsolute(insideService) ? insideService.split('\\').join('/') : undefined;
+  const excludedOutput =
+    insideService && !insideService.startsWith('..') && !isAbsolute(insideService)
+      ? insideService.split('\\').join('/')
+      : undefined;
 
   let artifact: { name: string; bytes: Buffer; sha256: string; entries: number };
   if (model.package.artifact) {
@@ -62,7 +68,12 @@ export async function packageService(model: ServiceModel, options: PackageServic
         cause,
       });
     });
-    artifact = { name: basename(source), bytes, sha256: createHash('sha256').update(bytes).digest('base64'), entries: -1 };
+    artifact = {
+      name: basename(source),
+      bytes,
+      sha256: createHash('sha256').update(bytes).digest('base64'),
+      entries: -1,
+    };
   } else {
     const files = await selectServiceFiles(model, excludedOutput);
     if (files.length === 0) {
@@ -81,7 +92,9 @@ export async function packageService(model: ServiceModel, options: PackageServic
   // Individually packaged functions get the same files: the model has no per-function patterns.
   const individually = model.package.individually && !model.package.artifact;
   const functionArtifacts = individually
-    ? Object.fromEntries([...model.functions.keys()].map((key) => [key, { name: functionArtifactName(key), sha256: artifact.sha256 }]))
+    ? Object.fromEntries(
+        [...model.functions.keys()].map((key) => [key, { name: functionArtifactName(key), sha256: artifact.sha256 }]),
+      )
     : undefined;
   const compiled = compile(model, {
     artifact: { name: artifact.name, sha256: artifact.sha256 },

@@ -41,5 +41,8 @@ export async function selectServiceFiles(model: ServiceModel, outputDir?: string
     const matches = picomatch(exclude ? pattern.slice(1) : pattern, { dot: true });
     for (const file of all) if (matches(file)) included.set(file, !exclude);
   }
-  return [...included].filter(([, keep]) => keep).map(([file]) => file).sort();
+  return [...included]
+    .filter(([, keep]) => keep)
+    .map(([file]) => file)
+    .sort();
 }

@@ -43,5 +43,9 @@ export async function zipEntries(entries: readonly ZipEntry[]): Promise<{ bytes:
 
 /** Zip entries for files of a folder, keeping only whether each is executable. */
 export function folderEntries(dir: string, files: readonly string[]): ZipEntry[] {
-  return files.map((name) => ({ name, file: join(dir, name), executable: (statSync(join(dir, name)).mode & 0o100) !== 0 }));
+  return files.map((name) => ({
+    name,
+    file: join(dir, name),
+    executable: (statSync(join(dir, name)).mode & 0o100) !== 0,
+  }));
 }

@@ -47,16 +47,25 @@ describe('compile rejects what Serverless v3 lets through but AWS would reject, 
 
   it('a route key declared twice in a hand-built model (loadService already rejects it)', async () => {
     const { model } = await loadService({ serviceDir: join(servicesDir, 'compile-basic'), env: {} });
-    const routes = [...model.websocket.routes, { ...model.websocket.routes[3], configPath: 'functions.extra.events[0].websocket' }];
+    const routes = [
+      ...model.websocket.routes,
+      { ...model.websocket.routes[3], configPath: 'functions.extra.events[0].websocket' },
+    ];
     const broken = { ...model, websocket: { ...model.websocket, routes } };
     expect(() => compile(broken, { artifact: FAKE_ARTIFACT, artifactDirectoryName: 'p' })).toThrow(
-      expect.objectContaining({ code: 'WEBSOCKETS_DUPLICATE_ROUTE_KEY', path: 'functions.extra.events[0].websocket.route' }),
+      expect.objectContaining({
+        code: 'WEBSOCKETS_DUPLICATE_ROUTE_KEY',
+        path: 'functions.extra.events[0].websocket.route',
+      }),
     );
   });
 
   it('one problem is thrown as itself', async () => {
     const { model } = await loadService({ serviceDir: join(servicesDir, 'compile-basic'), env: {} });
-    const broken = { ...model, resources: { ...model.resources, Resources: { WebsocketsApi: { Type: 'AWS::SNS::Topic' } } } };
+    const broken = {
+      ...model,
+      resources: { ...model.resources, Resources: { WebsocketsApi: { Type: 'AWS::SNS::Topic' } } },
+    };
     expect(() => compile(broken, { artifact: FAKE_ARTIFACT, artifactDirectoryName: 'p' })).toThrow(
       expect.objectContaining({ code: 'PACKAGE_RESOURCE_ID_COLLISION', path: 'resources.Resources.WebsocketsApi' }),
     );

@@ -39,7 +39,14 @@ describe('compile on hand-made models', () => {
     const moreRoutes = compile({ ...model, websocket: { ...model.websocket, routes } }, options).updateTemplate;
     expect(idsStartingWith(moreRoutes, 'WebsocketsDeployment')).not.toEqual(base);
 
-    const logs = { accessLogging: true, executionLogging: true, fullExecutionData: true, level: 'INFO' as const, format: 'f', logGroupName: '/aws/websocket/x' };
+    const logs = {
+      accessLogging: true,
+      executionLogging: true,
+      fullExecutionData: true,
+      level: 'INFO' as const,
+      format: 'f',
+      logGroupName: '/aws/websocket/x',
+    };
     const withLogs = compile({ ...model, websocket: { ...model.websocket, logs } }, options).updateTemplate;
     expect(idsStartingWith(withLogs, 'WebsocketsDeployment')).not.toEqual(base);
   });
@@ -47,7 +54,10 @@ describe('compile on hand-made models', () => {
   it('rolls only the version id of the function whose configuration changed', async () => {
     const model = await basicModel();
     const before = idsStartingWith(compile(model, options).updateTemplate, '');
-    const after = idsStartingWith(compile(withFunction(model, 'defaultHandler', { timeout: 30 }), options).updateTemplate, '');
+    const after = idsStartingWith(
+      compile(withFunction(model, 'defaultHandler', { timeout: 30 }), options).updateTemplate,
+      '',
+    );
     const changed = after.filter((id) => !before.includes(id));
     expect(changed).toHaveLength(1);
     expect(changed[0]).toMatch(/^DefaultHandlerLambdaVersion/);
@@ -56,8 +66,14 @@ describe('compile on hand-made models', () => {
   it('uses an existing role given by logical id or Fn::GetAtt, with DependsOn, and emits no execution role', async () => {
     const model = await basicModel();
     for (const iamRole of ['MyRole', { 'Fn::GetAtt': ['MyRole', 'Arn'] }]) {
-      const resources = { ...model.resources, Resources: { MyRole: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: {} } } } };
-      const template = compile({ ...model, provider: { ...model.provider, iamRole }, resources }, options).updateTemplate;
+      const resources = {
+        ...model.resources,
+        Resources: { MyRole: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: {} } } },
+      };
+      const template = compile(
+        { ...model, provider: { ...model.provider, iamRole }, resources },
+        options,
+      ).updateTemplate;
       expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
       const fn = template.Resources.DefaultHandlerLambdaFunction;
       expect(fn.Properties?.Role).toEqual({ 'Fn::GetAtt': ['MyRole', 'Arn'] });
@@ -68,7 +84,10 @@ describe('compile on hand-made models', () => {
 
   it('emits no websocket resources and no ManageConnections statement without websocket events', async () => {
     const model = await basicModel();
-    const template = compile({ ...model, websocket: { ...model.websocket, routes: [], authorizers: new Map() } }, options).updateTemplate;
+    const template = compile(
+      { ...model, websocket: { ...model.websocket, routes: [], authorizers: new Map() } },
+      options,
+    ).updateTemplate;
     expect(Object.keys(template.Resources).filter((id) => id.includes('Websockets'))).toEqual([]);
     expect(template.Outputs.ServiceEndpointWebsocket).toBeUndefined();
     expect(JSON.stringify(template)).not.toContain('ManageConnections');
@@ -78,8 +97,12 @@ describe('compile on hand-made models', () => {
   it('adds ManageConnections once, after the user statements', async () => {
     const model = await basicModel();
     const statement = { Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: '*' };
-    const template = compile({ ...model, provider: { ...model.provider, iamRoleStatements: [statement] } }, options).updateTemplate;
-    const statements = (template.Resources.IamRoleLambdaExecution.Properties as any).Policies[0].PolicyDocument.Statement;
+    const template = compile(
+      { ...model, provider: { ...model.provider, iamRoleStatements: [statement] } },
+      options,
+    ).updateTemplate;
+    const statements = (template.Resources.IamRoleLambdaExecution.Properties as any).Policies[0].PolicyDocument
+      .Statement;
     expect(statements.map((s: { Action: string[] }) => s.Action[0])).toEqual([
       'logs:CreateLogStream',
       'logs:PutLogEvents',

@@ -10,7 +10,9 @@ export const referenceDir = resolve(here, '../fixtures/serverless-v3');
 
 /** Every compile fixture that has a Serverless v3 reference template. */
 export function referenceFixtures(): string[] {
-  return readdirSync(referenceDir).filter((name) => name.startsWith('compile-')).sort();
+  return readdirSync(referenceDir)
+    .filter((name) => name.startsWith('compile-'))
+    .sort();
 }
 
 export function readReference(name: string, which: 'create' | 'update'): unknown {

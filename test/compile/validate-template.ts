@@ -80,7 +80,9 @@ function loadSchemas(): Map<string, TypeSchema> {
     for (const key of ['$schema', '$id', 'id']) delete schema[key];
     loaded.set(typeName, {
       validate: ajv.compile(schema),
-      readOnly: new Set(readOnlyProperties.map((pointer: string) => pointer.replace(/^\/properties\//, '').replace(/\//g, '.'))),
+      readOnly: new Set(
+        readOnlyProperties.map((pointer: string) => pointer.replace(/^\/properties\//, '').replace(/\//g, '.')),
+      ),
     });
   }
   cache = loaded;
@@ -132,7 +134,9 @@ export function validateTemplate(template: any): string[] {
     if (typeSchema && !typeSchema.validate(properties)) {
       for (const error of typeSchema.validate.errors ?? []) {
         if (!isIntrinsicError(properties, error)) {
-          problems.push(`${id} (${resource.Type}) ${error.instancePath || '/'} ${error.message} ${JSON.stringify(error.params)}`);
+          problems.push(
+            `${id} (${resource.Type}) ${error.instancePath || '/'} ${error.message} ${JSON.stringify(error.params)}`,
+          );
         }
       }
     }
@@ -153,21 +157,24 @@ export function validateTemplate(template: any): string[] {
     if (Array.isArray(node)) return node.forEach((item) => checkReferences(item, where));
     if (node === null || typeof node !== 'object') return;
     for (const [key, value] of Object.entries(node)) {
-      if (key === 'Ref' && typeof value === 'string' && !exists(value)) problems.push(`${where}: Ref ${value} does not exist`);
+      if (key === 'Ref' && typeof value === 'string' && !exists(value))
+        problems.push(`${where}: Ref ${value} does not exist`);
       if (key === 'Fn::GetAtt') {
         const [target, attribute] = Array.isArray(value) ? value : String(value).split(/\.(.+)/);
         const resource = resources[target];
         if (!resource) problems.push(`${where}: Fn::GetAtt ${target} does not exist`);
         else {
           const readOnly = schemas.get(resource.Type)?.readOnly;
-          if (readOnly && !readOnly.has(attribute)) problems.push(`${where}: ${resource.Type} has no attribute ${attribute}`);
+          if (readOnly && !readOnly.has(attribute))
+            problems.push(`${where}: ${resource.Type} has no attribute ${attribute}`);
         }
       }
       if (key === 'Fn::Sub') {
         const [text, variables = {}] = Array.isArray(value) ? value : [value, {}];
         for (const [, name] of String(text).matchAll(/\$\{([^!}][^}]*)\}/g)) {
           const target = name.split('.')[0];
-          if (!(name in variables) && !exists(name) && !exists(target)) problems.push(`${where}: Fn::Sub \${${name}} does not exist`);
+          if (!(name in variables) && !exists(name) && !exists(target))
+            problems.push(`${where}: Fn::Sub \${${name}} does not exist`);
         }
       }
       checkReferences(value, where);
@@ -177,7 +184,8 @@ export function validateTemplate(template: any): string[] {
   for (const [id, output] of Object.entries(template.Outputs ?? {})) {
     checkReferences(output, `Outputs.${id}`);
     const condition = (output as { Condition?: string }).Condition;
-    if (condition !== undefined && !conditions.has(condition)) problems.push(`Outputs.${id}: Condition ${condition} does not exist`);
+    if (condition !== undefined && !conditions.has(condition))
+      problems.push(`Outputs.${id}: Condition ${condition} does not exist`);
   }
   return problems;
 }

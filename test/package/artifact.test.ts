@@ -45,7 +45,9 @@ describe('the service artifact', () => {
     chmodSync(join(dir, 'src/handler.js'), 0o755);
     const packaged = await packageService(model, { now: new Date('2024-01-02T03:04:05.000Z') });
     const listing = readZipListing(readFileSync(packaged.artifact.path));
-    expect(listing.map((entry) => entry.name)).toEqual(readV3ZipEntries().filter((name) => !name.startsWith('.wsgate/')));
+    expect(listing.map((entry) => entry.name)).toEqual(
+      readV3ZipEntries().filter((name) => !name.startsWith('.wsgate/')),
+    );
     for (const entry of listing) {
       expect(entry.dosDate).toBe((0 << 9) | (1 << 5) | 1); // 1980-01-01
       expect(entry.dosTime).toBe(0);
@@ -61,7 +63,9 @@ describe('the service artifact', () => {
     const second = await packageService(model, { packageDir: outsideDir(), now: new Date('2025-06-01T00:00:00Z') });
     expect(readFileSync(second.artifact.path).equals(readFileSync(first.artifact.path))).toBe(true);
     expect(versionIds(second.updateTemplate)).toEqual(versionIds(first.updateTemplate));
-    expect(JSON.stringify(second.updateTemplate)).toContain('serverless/ws-artifact/dev/1748736000000-2025-06-01T00:00:00.000Z/ws-artifact.zip');
+    expect(JSON.stringify(second.updateTemplate)).toContain(
+      'serverless/ws-artifact/dev/1748736000000-2025-06-01T00:00:00.000Z/ws-artifact.zip',
+    );
 
     writeFileSync(join(dir, 'src/handler.js'), 'module.exports.defaultHandler = async () => ({ statusCode: 204 });\n');
     const third = await packageService(model, { packageDir: outsideDir() });
@@ -85,13 +89,18 @@ describe('the service artifact', () => {
     await packageService(model, { packageDir: 'build/out' });
     const again = await packageService(model, { packageDir: 'build/out' });
     expect(again.packageDir).toBe(join(dir, 'build/out'));
-    expect(readZipListing(readFileSync(again.artifact.path)).filter((entry) => entry.name.startsWith('build/'))).toEqual([]);
+    expect(
+      readZipListing(readFileSync(again.artifact.path)).filter((entry) => entry.name.startsWith('build/')),
+    ).toEqual([]);
   });
 
   it('writes one zip per function with package.individually, as v3 names them', async () => {
     const { model } = await artifactService();
     const out = outsideDir();
-    const packaged = await packageService({ ...model, package: { ...model.package, individually: true } }, { packageDir: out });
+    const packaged = await packageService(
+      { ...model, package: { ...model.package, individually: true } },
+      { packageDir: out },
+    );
     expect(packaged.files.map((file) => file.slice(out.length + 1))).toEqual([
       'cloudformation-template-create-stack.json',
       'cloudformation-template-update-stack.json',
@@ -105,7 +114,10 @@ describe('the service artifact', () => {
     const { dir, model } = await artifactService();
     writeFileSync(join(dir, 'prebuilt.zip'), 'not really a zip, but bytes to hash');
     const out = outsideDir();
-    const packaged = await packageService({ ...model, package: { ...model.package, artifact: 'prebuilt.zip' } }, { packageDir: out });
+    const packaged = await packageService(
+      { ...model, package: { ...model.package, artifact: 'prebuilt.zip' } },
+      { packageDir: out },
+    );
     expect(readFileSync(join(out, 'prebuilt.zip'), 'utf8')).toBe('not really a zip, but bytes to hash');
     const version = Object.values(packaged.updateTemplate.Resources).find((r) => r.Type === 'AWS::Lambda::Version')!;
     // sha256 of the bytes above, base64 (computed independently with `openssl dgst -sha256 -binary | base64`)

@@ -62,27 +62,42 @@ describe('wsgate package', () => {
     expect(new Set(keys.map((key) => key.slice(0, key.lastIndexOf('/')))).size).toBe(1);
 
     const customResources = readFileSync(join(out, 'custom-resources.zip'));
-    expect(readZipListing(customResources).map((entry) => entry.name)).toEqual(['api-gateway-cloud-watch-role/handler.js']);
+    expect(readZipListing(customResources).map((entry) => entry.name)).toEqual([
+      'api-gateway-cloud-watch-role/handler.js',
+    ]);
   });
 
   it('honours --stage, --region and --package, and writes no create template for an existing bucket (like v3)', async () => {
     const dir = copyFixture('compile-full');
-    const result = await wsgate(dir, ['package', '--stage', 'prod', '--region', 'eu-central-1', '--package', 'dist-cfn']);
+    const result = await wsgate(dir, [
+      'package',
+      '--stage',
+      'prod',
+      '--region',
+      'eu-central-1',
+      '--package',
+      'dist-cfn',
+    ]);
     expect(result.code).toBe(0);
     const out = join(dir, 'dist-cfn');
     expect(existsSync(join(out, 'cloudformation-template-create-stack.json'))).toBe(false);
     expect(existsSync(join(dir, '.serverless'))).toBe(false);
     const update = readJson(join(out, 'cloudformation-template-update-stack.json'));
     expect(update.Resources.WebsocketsDeploymentStage.Properties.StageName).toBe('prod');
-    expect(update.Resources.OnDashconnectUnderscorehandlerLambdaFunction.Properties.FunctionName).toBe('ws-full-prod-on-connect_handler');
-    expect(update.Resources.OnDashconnectUnderscorehandlerLambdaFunction.Properties.Code.S3Bucket).toBe('my-company-deployments');
+    expect(update.Resources.OnDashconnectUnderscorehandlerLambdaFunction.Properties.FunctionName).toBe(
+      'ws-full-prod-on-connect_handler',
+    );
+    expect(update.Resources.OnDashconnectUnderscorehandlerLambdaFunction.Properties.Code.S3Bucket).toBe(
+      'my-company-deployments',
+    );
     expect(validateTemplate(update)).toEqual([]);
   });
 
   it('passes free options to ${opt:…}', async () => {
     const dir = copyFixture('compile-cli-options');
     const tagsOf = () =>
-      readJson(join(dir, '.serverless/cloudformation-template-update-stack.json')).Resources.ALambdaFunction.Properties.Tags;
+      readJson(join(dir, '.serverless/cloudformation-template-update-stack.json')).Resources.ALambdaFunction.Properties
+        .Tags;
     expect((await wsgate(dir, ['package', '--team=blue', '--verbose'])).code).toBe(0);
     expect(tagsOf()).toEqual([{ Key: 'team', Value: 'blue' }]);
     expect((await wsgate(dir, ['package', '--team', 'green'])).code).toBe(0);
@@ -104,7 +119,12 @@ describe('wsgate package', () => {
 
 describe('parseFreeOptions', () => {
   it('reads --name value, --name=value and bare flags, and rejects stray arguments', () => {
-    expect(parseFreeOptions(['--a', '1', '--b=x=y', '--c', '--d', 'two'])).toEqual({ a: '1', b: 'x=y', c: true, d: 'two' });
+    expect(parseFreeOptions(['--a', '1', '--b=x=y', '--c', '--d', 'two'])).toEqual({
+      a: '1',
+      b: 'x=y',
+      c: true,
+      d: 'two',
+    });
     expect(() => parseFreeOptions(['stray'])).toThrow(expect.objectContaining({ code: 'CLI_UNEXPECTED_ARGUMENT' }));
   });
 });

@@ -32,5 +32,7 @@ export function compileAuthorizerPermission(model: ServiceModel, authorizer: Aut
     },
   };
   // An empty DependsOn list is left out rather than written as `[]`.
-  return dependsOn.length > 0 ? { Type: resource.Type, DependsOn: dependsOn, Properties: resource.Properties } : resource;
+  return dependsOn.length > 0
+    ? { Type: resource.Type, DependsOn: dependsOn, Properties: resource.Properties }
+    : resource;
 }
