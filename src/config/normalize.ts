@@ -39,6 +39,7 @@ export function normalizeService(config: Dict, ctx: NormalizeContext): ServiceMo
   const routes: RouteModel[] = [];
   const authorizers = new Map<string, AuthorizerModel>();
   for (const [key, raw] of Object.entries(functionsConfig)) {
+    if (raw === null) continue; // an empty function entry is dropped, as Serverless does
     const fn = asDict(raw);
     const routeKeys: string[] = [];
     const events = Array.isArray(fn.events) ? fn.events : [];

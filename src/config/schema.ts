@@ -23,7 +23,7 @@ const arn = {
 };
 
 const environment = {
-  type: 'object',
+  type: ['object', 'null'],
   description: 'a map of environment variable names to values',
   propertyNames: {
     pattern: '^[A-Za-z_][a-zA-Z0-9_]*$',
@@ -36,7 +36,7 @@ const environment = {
 };
 
 const tags = {
-  type: 'object',
+  type: ['object', 'null'],
   description: 'a map of tag names to values',
   additionalProperties: { type: ['string', 'number', 'boolean'], description: 'a tag value (text)' },
 };
@@ -133,7 +133,7 @@ const functionSchema = {
       },
     },
     events: {
-      type: 'array',
+      type: ['array', 'null'],
       description: 'a list of events',
       items: {
         type: 'object',
@@ -255,13 +255,14 @@ export const CONFIG_SCHEMA = {
     frameworkVersion: { type: 'string' },
     provider: providerSchema,
     functions: {
-      type: 'object',
+      // `functions:` left empty (or a function emptied by comments) is tolerated, as Serverless does.
+      type: ['object', 'null'],
       description: 'a map of function keys to function definitions',
       propertyNames: functionName,
-      additionalProperties: functionSchema,
+      additionalProperties: { if: { type: 'null' }, else: functionSchema },
     },
     package: {
-      type: 'object',
+      type: ['object', 'null'],
       properties: {
         patterns,
         include: patterns,
@@ -271,10 +272,11 @@ export const CONFIG_SCHEMA = {
         artifact: { type: 'string' },
       },
     },
-    custom: { type: 'object' },
+    custom: { type: ['object', 'null'] },
     plugins: {
       description: 'a list of plugin names or { localPath, modules }',
       anyOf: [
+        { type: 'null' },
         { type: 'array', items: { type: 'string' } },
         {
           type: 'object',
@@ -285,7 +287,7 @@ export const CONFIG_SCHEMA = {
     },
     resources: {
       description: 'an object with Resources/Outputs/Conditions, or a list of them',
-      anyOf: [{ type: 'object' }, { type: 'array', items: { type: 'object' } }],
+      anyOf: [{ type: ['object', 'null'] }, { type: 'array', items: { type: 'object' } }],
     },
     params: { type: 'object' },
     // Known top-level settings wsgate accepts and has no use for.

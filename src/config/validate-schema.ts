@@ -97,6 +97,7 @@ function describeError(error: ErrorObject, config: unknown, sourceMap: SourceMap
         code: 'CONFIG_INVALID_TYPE',
         message: `${formatConfigPath(path) || 'The configuration'} must be ${expected ?? article((error.params as { type: string }).type)}, got ${describe(value)}`,
         ...at(path),
+        hint: `Write ${path.length ? `"${String(path[path.length - 1])}"` : 'the file'} as ${expected ?? article((error.params as { type: string }).type)}.`,
       };
     default: {
       const propertyName = (error as { propertyName?: string }).propertyName;
@@ -105,6 +106,7 @@ function describeError(error: ErrorObject, config: unknown, sourceMap: SourceMap
           code: 'CONFIG_INVALID_NAME',
           message: `"${propertyName}" in ${formatConfigPath(path) || 'the configuration'} is not a valid name: expected ${expected ?? error.message}`,
           ...at([...path, propertyName]),
+          hint: `Rename "${propertyName}" to ${expected ?? 'a valid name'}.`,
         };
       }
       const what = expected ? `must be ${expected}` : (error.message ?? 'is invalid');
@@ -112,19 +114,47 @@ function describeError(error: ErrorObject, config: unknown, sourceMap: SourceMap
         code: 'CONFIG_INVALID_VALUE',
         message: `${formatConfigPath(path) || 'The configuration'} ${what}, got ${describe(value)}`,
         ...at(path),
+        hint: hintForValue(error, expected),
       };
     }
   }
 }
 
-function hintForMissing(path: PathSegment[]): string | undefined {
+function hintForMissing(path: PathSegment[]): string {
   const p = formatConfigPath(path);
   if (p === 'service') return 'Name the service: `service: my-service`.';
   if (p === 'provider') return 'Add `provider: { name: aws }`.';
   if (p === 'provider.name') return 'wsgate supports `provider.name: aws`.';
   if (p.endsWith('.handler')) return 'Give the function a handler such as `handler.main` (file handler.js, export main).';
   if (p.endsWith('.route')) return 'Name the route: `route: $connect`, `$disconnect`, `$default` or a custom key.';
-  return undefined;
+  const parent = formatConfigPath(path.slice(0, -1));
+  return `Add "${String(path[path.length - 1])}"${parent ? ` to ${parent}` : ''}.`;
+}
+
+function hintForValue(error: ErrorObject, expected: string | undefined): string {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'const':
+      return `Use ${JSON.stringify(params.allowedValue)}.`;
+    case 'enum':
+      return `Use one of: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}.`;
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return `Use a value ${String(params.comparison)} ${String(params.limit)}.`;
+    case 'minLength':
+      return 'Give a non-empty value.';
+    case 'maxLength':
+      return `Use at most ${String(params.limit)} characters.`;
+    case 'minItems':
+      return `Give at least ${String(params.limit)} item(s).`;
+    case 'minProperties':
+    case 'maxProperties':
+      return expected?.startsWith('an event') ? 'Each event is a map with one key, e.g. `- websocket: $connect`.' : `Expected ${expected ?? 'another value'}.`;
+    default:
+      return `Expected ${expected ?? error.message ?? 'another value'}.`;
+  }
 }
 
 function isLenient(error: ErrorObject, config: unknown): boolean {

@@ -236,6 +236,7 @@ functions:
     ]);
     const unknown = err.issues.find((i) => i.code === 'CONFIG_UNKNOWN_PROPERTY');
     expect(unknown?.hint).toBe('Did you mean "route"?');
+    for (const issue of err.issues) expect(issue.hint, issue.code).toMatch(/\S/);
     expect(err.issues.every((i) => i.location?.file.endsWith('serverless.yml'))).toBe(true);
   });
 
@@ -307,6 +308,28 @@ functions:
     const err = await loadError(yaml);
     expect(err.code).toBe('CONFIG_PARSE_ERROR');
     expect(err.location?.line).toBe(4);
+  });
+});
+
+describe('empty sections', () => {
+  it('tolerates sections left empty, as Serverless does; an empty function entry is dropped', async () => {
+    const yaml = `service: svc
+provider:
+  name: aws
+  environment:
+custom:
+plugins:
+package:
+functions:
+  gone:
+  kept:
+    handler: h.kept
+    events:
+`;
+    const serviceDir = writeService({ 'serverless.yml': yaml });
+    const { model } = await loadService({ serviceDir, env: {} });
+    expect([...model.functions.keys()]).toEqual(['kept']);
+    expect(model.websocket.routes).toEqual([]);
   });
 });
 

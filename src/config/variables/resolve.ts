@@ -176,7 +176,9 @@ class VariableResolver {
     try {
       return parseTemplate(value);
     } catch (err) {
-      if (err instanceof VariableSyntaxError) throw this.error(path, err.code, err.message);
+      if (err instanceof VariableSyntaxError) {
+        throw this.error(path, err.code, err.message, "Variables read ${source:address, fallback}; quote text fallbacks ('dev').");
+      }
       throw err;
     }
   }
