@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { build, type Message } from 'esbuild';
+import type { Message } from 'esbuild';
 import type { ModulePlan } from './resolve-handler-module.js';
 import { toRuntimeError } from './runner/to-lambda-error.js';
 
@@ -31,6 +31,8 @@ export async function compileTypescriptHandler(
   await mkdir(path.dirname(outfile), { recursive: true });
   let code: string;
   try {
+    // Loaded on first use: services without TypeScript handlers never pay for esbuild.
+    const { build } = await import('esbuild');
     const result = await build({
       entryPoints: [file],
       outfile,
