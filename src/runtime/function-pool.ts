@@ -79,8 +79,8 @@ export class FunctionPool {
       error,
       durationMs: elapsed(),
     });
-    const timedOut = () =>
-      fail('timeout', buildTimeoutError(awsRequestId, Math.min(functionTimeoutMs, invokeOptions.deadlineMs ?? Infinity)));
+    const timedOut = (limitMs = functionTimeoutMs) =>
+      fail('timeout', buildTimeoutError(awsRequestId, Math.min(limitMs, invokeOptions.deadlineMs ?? Infinity)));
 
     let instance: HandlerInstance;
     for (;;) {
@@ -91,7 +91,7 @@ export class FunctionPool {
       const init = await raceTimer<InitOutcome>(lease.ready, Math.min(INIT_TIMEOUT_MS, deadlineAt - performance.now()));
       if (init.type === 'timer') {
         await lease.kill();
-        return timedOut();
+        return timedOut(INIT_TIMEOUT_MS);
       }
       if (init.value.type === 'init-error') {
         void lease.kill();
