@@ -95,9 +95,9 @@ function describeError(error: ErrorObject, config: unknown, sourceMap: SourceMap
     case 'type':
       return {
         code: 'CONFIG_INVALID_TYPE',
-        message: `${formatConfigPath(path) || 'The configuration'} must be ${expected ?? article((error.params as { type: string }).type)}, got ${describe(value)}`,
+        message: `${formatConfigPath(path) || 'The configuration'} must be ${expected ?? article((error.params as { type: string | string[] }).type)}, got ${describe(value)}`,
         ...at(path),
-        hint: `Write ${path.length ? `"${String(path[path.length - 1])}"` : 'the file'} as ${expected ?? article((error.params as { type: string }).type)}.`,
+        hint: `Write ${path.length ? `"${String(path[path.length - 1])}"` : 'the file'} as ${expected ?? article((error.params as { type: string | string[] }).type)}.`,
       };
     default: {
       const propertyName = (error as { propertyName?: string }).propertyName;
@@ -188,8 +188,8 @@ function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-function article(type: string): string {
-  const t = type.split(',')[0];
+function article(type: string | string[]): string {
+  const t = (Array.isArray(type) ? type : type.split(','))[0];
   return ({ object: 'an object', array: 'a list', integer: 'an integer', boolean: 'a boolean', string: 'a string', number: 'a number' } as Record<string, string>)[t] ?? t;
 }
 
