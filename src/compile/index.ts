@@ -4,6 +4,7 @@ import { throwIssues } from './check-issues.js';
 import type { CfnOutput, CfnTemplate } from './cfn.js';
 import { compileGeneratedResources } from './compile-generated.js';
 import { mergeUserResources } from './merge-user-resources.js';
+import { stripNullProperties } from './strip-null-properties.js';
 import { DEPLOYMENT_BUCKET_OUTPUT_ID } from './naming.js';
 
 export type { CfnOutput, CfnResource, CfnTemplate } from './cfn.js';
@@ -51,6 +52,7 @@ export function compile(model: ServiceModel, options: CompileOptions): CompiledS
   updateTemplate.Outputs = generated.outputs;
   mergeUserResources(model, updateTemplate, issues);
   throwIssues(issues);
+  stripNullProperties(updateTemplate);
 
   let createTemplate: CfnTemplate | undefined;
   if (!model.provider.deploymentBucket?.name) {

@@ -110,4 +110,19 @@ describe('compile on hand-made models', () => {
       'execute-api:ManageConnections',
     ]);
   });
+
+  it('removes properties a resources: override sets to null, as v3 does', async () => {
+    const model = await basicModel();
+    const resources = {
+      ...model.resources,
+      Resources: {
+        WebsocketsApi: { Type: 'AWS::ApiGatewayV2::Api', Properties: { Description: null } },
+        Topic: { Type: 'AWS::SNS::Topic', Properties: null },
+      },
+    };
+    const template = compile({ ...model, resources }, options).updateTemplate;
+    expect(template.Resources.WebsocketsApi.Properties).not.toHaveProperty('Description');
+    expect(template.Resources.WebsocketsApi.Properties?.Name).toBe('custom-websockets-api-name');
+    expect(template.Resources.Topic).toEqual({ Type: 'AWS::SNS::Topic' });
+  });
 });

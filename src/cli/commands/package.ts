@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadService } from '../../config/load.js';
 import { WsgateError } from '../../errors.js';
@@ -57,7 +57,8 @@ async function runPackage(options: PackageOptions, freeOptions: Record<string, s
   });
   for (const warning of warnings) process.stderr.write(`Warning: ${warning.message}\n`);
   const started = Date.now();
-  const packaged = await packageService(model, { packageDir: options.package });
+  // Like Serverless, --package is relative to the current folder (the library resolves from the service folder).
+  const packaged = await packageService(model, { packageDir: options.package && resolve(options.package) });
   const shown = (path: string) => {
     const near = relative(process.cwd(), path);
     return near && !near.startsWith('..') ? near : path;
