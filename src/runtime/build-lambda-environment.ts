@@ -57,12 +57,13 @@ export function buildFunctionEnvironment(
   });
   const warnings: ErrorDetail[] = [];
   for (const [name, value] of Object.entries(fn.environment)) {
-    if (typeof value === 'string') {
-      env[name] = value;
-    } else {
+    const raw: unknown = value;
+    if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') {
+      env[name] = String(raw);
+    } else if (raw !== null && typeof raw === 'object') {
       warnings.push({
         code: 'RUNTIME_ENVIRONMENT_INTRINSIC',
-        message: `environment variable ${name} of function '${fn.key}' is a CloudFormation intrinsic (${Object.keys(value).join(', ')}); it is left unset locally`,
+        message: `environment variable ${name} of function '${fn.key}' is a CloudFormation intrinsic (${Object.keys(raw).join(', ')}); it is left unset locally`,
         path: model.provider.environment[name] === value ? `provider.environment.${name}` : `${fn.configPath}.environment.${name}`,
         location: { file: model.configFile },
         hint: `Give ${name} a plain value for local runs, e.g. with \${env:${name}, <value>} or a stage-specific variable.`,
