@@ -7,6 +7,7 @@
  * move between the two without replacing the custom resource.
  */
 export const CLOUDWATCH_ROLE_HANDLER_SOURCE = String.raw`'use strict';
+const http = require('node:http');
 const https = require('node:https');
 const { APIGatewayClient, GetAccountCommand, UpdateAccountCommand } = require('@aws-sdk/client-api-gateway');
 const { IAMClient, AttachRolePolicyCommand, CreateRoleCommand, ListAttachedRolePoliciesCommand } = require('@aws-sdk/client-iam');
@@ -26,7 +27,9 @@ function sendResponse(event, context, status, reason) {
     Data: {},
   });
   return new Promise((resolve, reject) => {
-    const request = https.request(event.ResponseURL, {
+    // CloudFormation always gives an https URL; plain http is only for local tests.
+    const client = event.ResponseURL.startsWith('http:') ? http : https;
+    const request = client.request(event.ResponseURL, {
       method: 'PUT',
       headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) },
     }, (response) => { response.resume(); response.on('end', resolve); });
