@@ -31,7 +31,7 @@ export async function loadService(options: LoadServiceOptions = {}): Promise<Loa
   const cliOptions: Record<string, string | boolean> = { ...options.cliOptions };
   if (options.stage !== undefined) cliOptions.stage = options.stage;
   if (options.region !== undefined) cliOptions.region = options.region;
-  await resolveVariables(config, {
+  const resolvedSourceMap = await resolveVariables(config, {
     serviceDir: path.dirname(configFile),
     sourceMap,
     options: cliOptions,
@@ -41,7 +41,7 @@ export async function loadService(options: LoadServiceOptions = {}): Promise<Loa
   const stage = options.stage ?? stringOption(options.cliOptions?.stage) ?? stringValue(provider.stage) ?? DEFAULT_STAGE;
   const region =
     options.region ?? stringOption(options.cliOptions?.region) ?? stringValue(provider.region) ?? DEFAULT_REGION;
-  const warnings = validateConfig(config, sourceMap);
+  const warnings = validateConfig(config, resolvedSourceMap);
   const model = normalizeService(config, { configFile, stage, region });
   return { model, config, warnings };
 }

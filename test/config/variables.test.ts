@@ -197,6 +197,24 @@ describe('file', () => {
     expect(err.message).toContain('Value not found at "file" source');
   });
 
+  it('points errors inside an included file at that file', async () => {
+    const err = await loadError(serviceYaml('custom: ${file(./custom.yml)}\n'), {}, { 'custom.yml': 'a: 1\nb:\n  c: ${env:MISSING_C}\n' });
+    expect(err.code).toBe('MISSING_VARIABLE_RESULT');
+    expect(err.path).toBe('custom.b.c');
+    expect(err.location?.file).toMatch(/custom\.yml$/);
+    expect(err.location?.line).toBe(3);
+  });
+
+  it('points validation errors in included functions at the included file', async () => {
+    const yaml = 'service: svc\nprovider:\n  name: aws\nfunctions: ${file(./functions.yml):functions}\n';
+    const functionsYaml = 'functions:\n  a:\n    handler: h.a\n    events:\n      - websocket:\n          route: $connect\n          authorizer: nope\n';
+    const err = await loadError(yaml, {}, { 'functions.yml': functionsYaml });
+    expect(err.code).toBe('FUNCTION_MISSING_IN_SERVICE');
+    expect(err.path).toBe('functions.a.events[0].websocket.authorizer');
+    expect(err.location?.file).toMatch(/functions\.yml$/);
+    expect(err.location?.line).toBe(7);
+  });
+
   it('refuses files outside the service folder', async () => {
     const err = await loadError(serviceYaml('custom:\n  v: ${file(../outside.yml)}\n'));
     expect(err.code).toBe('FILE_SOURCE_PATH_OUTSIDE_OF_SERVICE');

@@ -30,9 +30,10 @@ const MAX_NESTED_RESOLUTION = 10;
  * `${self:…}` resolves what it points at first, cycles are reported, and every failure is collected
  * so the user sees all of them at once.
  */
-export async function resolveVariables(config: Record<string, unknown>, opts: ResolveVariablesOptions): Promise<void> {
+export async function resolveVariables(config: Record<string, unknown>, opts: ResolveVariablesOptions): Promise<SourceMap> {
   const resolver = new VariableResolver(config, opts);
   await resolver.resolveAll();
+  return resolver.sourceMap;
 }
 
 class VariableResolver {
@@ -43,12 +44,20 @@ class VariableResolver {
   private readonly inProgressKeys = new Set<string>();
   private readonly sources: Record<string, VariableSource>;
   private readonly ctx: VariableSourceContext;
+  /** Values included from other files (`${file(…)}`), by config path: errors inside point into that file. */
+  private readonly includes = new Map<string, { path: ConfigPath; sourceMap: SourceMap; address: readonly string[] }>();
+  private pendingInclude: { sourceMap: SourceMap; address: readonly string[] } | undefined;
+  readonly sourceMap: SourceMap;
 
   constructor(
     config: Record<string, unknown>,
     private readonly opts: ResolveVariablesOptions,
   ) {
     this.holder = { root: config };
+    this.sourceMap = {
+      file: opts.sourceMap.file,
+      locate: (path) => this.locate(path),
+    };
     this.sources = {
       self: resolveSelfSource,
       opt: resolveOptSource,
@@ -71,6 +80,9 @@ class VariableResolver {
       resolveConfigValue: (path) => this.resolveConfigValue(path),
       resolveStage: async () =>
         optionString(opts.options.stage) ?? nonEmptyString(await this.resolveConfigValue(['provider', 'stage'])) ?? DEFAULT_STAGE,
+      registerInclude: (sourceMap, address) => {
+        this.pendingInclude = { sourceMap, address };
+      },
       resolveRegion: async () =>
         optionString(opts.options.region) ??
         nonEmptyString(await this.resolveConfigValue(['provider', 'region'])) ??
@@ -156,8 +168,11 @@ class VariableResolver {
         if (depth === MAX_NESTED_RESOLUTION) {
           throw this.error(path, 'VARIABLES_TOO_DEEP', `Variables at "${formatConfigPath(path)}" keep resolving to more variables`);
         }
+        this.pendingInclude = undefined;
         result = await this.evaluateTemplate(template, path);
         if (!isWholeVariable(template)) break; // text built from several sources is not parsed again
+        const include = this.takePendingInclude();
+        if (include && (isRecord(result) || Array.isArray(result))) this.includes.set(pathKey, { path, ...include });
       }
       container[key as string] = result;
       this.done.add(pathKey);
@@ -170,6 +185,24 @@ class VariableResolver {
       this.inProgressKeys.delete(pathKey);
       this.inProgress.pop();
     }
+  }
+
+  private takePendingInclude() {
+    const include = this.pendingInclude;
+    this.pendingInclude = undefined;
+    return include;
+  }
+
+  /** The deepest `${file(…)}` include holding `path` locates it in its own file; else the main file does. */
+  private locate(path: ConfigPath) {
+    for (let n = path.length; n > 0; n--) {
+      const include = this.includes.get(path.slice(0, n).join('\0'));
+      if (!include) continue;
+      const inner = include.sourceMap.locate([...include.address, ...path.slice(n)]);
+      if (inner.line !== undefined) return inner;
+      break;
+    }
+    return this.opts.sourceMap.locate(path);
   }
 
   private parse(value: string, path: ConfigPath): Template | null {
@@ -274,7 +307,7 @@ class VariableResolver {
       code: 'VARIABLE_RESOLUTION_ERROR',
       message: `Cannot resolve variable at "${formatConfigPath(path)}": ${err instanceof Error ? err.message : String(err)}`,
       path: formatConfigPath(path),
-      location: this.opts.sourceMap.locate(path),
+      location: this.locate(path),
       cause: err,
     });
   }
@@ -284,7 +317,7 @@ class VariableResolver {
       code,
       message,
       path: formatConfigPath(path),
-      location: this.opts.sourceMap.locate(path),
+      location: this.locate(path),
       hint,
     });
   }

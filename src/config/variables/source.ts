@@ -1,4 +1,5 @@
 import type { ConfigPath } from '../config-path.js';
+import type { SourceMap } from '../parse-document.js';
 
 /** What a variable source may read while resolving. */
 export interface VariableSourceContext {
@@ -13,6 +14,8 @@ export interface VariableSourceContext {
   resolveStage(): Promise<string>;
   /** `--region`, else provider.region, else `us-east-1`. */
   resolveRegion(): Promise<string>;
+  /** Tells the resolver that the value being resolved comes from another file, for error locations. */
+  registerInclude(sourceMap: SourceMap, address: readonly string[]): void;
 }
 
 export interface VariableSourceInput {

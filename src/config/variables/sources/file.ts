@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDocument } from '../../parse-document.js';
+import { parseDocument, type SourceMap } from '../../parse-document.js';
 import { parseAddress } from '../../config-path.js';
 import { isRecord } from '../../is-record.js';
 import { WsgateError } from '../../../errors.js';
@@ -11,7 +11,7 @@ import { VariableSourceError, type VariableSource } from '../source.js';
  * anything else as text. A missing file has no value (so a fallback applies).
  */
 export function createFileSource(): VariableSource {
-  const contents = new Map<string, Promise<unknown>>();
+  const contents = new Map<string, Promise<{ value: unknown; sourceMap?: SourceMap }>>();
   return async ({ params, address }, ctx) => {
     const target = params[0];
     if (target === undefined || target === null || target === '') {
@@ -30,28 +30,32 @@ export function createFileSource(): VariableSource {
       content = readContent(file, ctx.serviceDir);
       contents.set(file, content);
     }
-    let value = await content;
-    for (const key of parseAddress(address ?? '')) {
+    const loaded = await content;
+    let value = loaded.value;
+    const keys = parseAddress(address ?? '');
+    for (const key of keys) {
       if (value === null || value === undefined) return null;
       value = isRecord(value) || Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
     }
+    if (value === undefined || value === null) return null;
+    if (loaded.sourceMap && typeof value === 'object') ctx.registerInclude(loaded.sourceMap, keys);
     // Each use gets its own copy: the resolver writes resolved values into it.
-    return value === undefined ? null : structuredClone(value);
+    return structuredClone(value);
   };
 }
 
-async function readContent(file: string, serviceDir: string): Promise<unknown> {
+async function readContent(file: string, serviceDir: string): Promise<{ value: unknown; sourceMap?: SourceMap }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { value: null };
     throw new VariableSourceError('FILE_NOT_ACCESSIBLE', `Cannot read "${path.relative(serviceDir, file)}": ${(err as Error).message}`);
   }
   const ext = path.extname(file).toLowerCase();
   if (ext === '.yml' || ext === '.yaml' || ext === '.json') {
     try {
-      return parseDocument(text, file).value;
+      return parseDocument(text, file);
     } catch (err) {
       const detail = err instanceof WsgateError ? err.message : String(err);
       throw new VariableSourceError('FILE_PARSE_ERROR', `Cannot parse "${path.relative(serviceDir, file)}": ${detail}`);
@@ -64,5 +68,5 @@ async function readContent(file: string, serviceDir: string): Promise<unknown> {
       'Put the values in a .yml or .json file.',
     );
   }
-  return text;
+  return { value: text };
 }
