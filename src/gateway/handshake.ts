@@ -30,7 +30,7 @@ const HANDSHAKE_OWNED_HEADERS = new Set([
 
 type ConnectOutcome =
   | { accept: true; decision: HandshakeDecision }
-  /** `error`: the message AWS puts in `$context.error.message`, when the gateway (not the handler) refused. */
+  /** `error`: why the gateway (not the handler) refused, for the logs. */
   | { accept: false; status: number; headers: [string, string][]; body: string; error?: string };
 
 /**
@@ -169,8 +169,8 @@ async function decideConnect(
         error: auth.reason,
         ...(auth.principalId !== undefined ? { principalId: auth.principalId } : {}),
       };
-      const message = STATUS_MESSAGES[auth.statusCode]!;
-      return { accept: false, status: auth.statusCode, headers: [], body: JSON.stringify({ message }), error: message };
+      const body = JSON.stringify({ message: STATUS_MESSAGES[auth.statusCode] });
+      return { accept: false, status: auth.statusCode, headers: [], body, error: auth.reason };
     }
     connection.authorizer = auth.authorizer;
     integrationLatency = auth.integrationLatency;
