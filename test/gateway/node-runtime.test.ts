@@ -53,6 +53,18 @@ describe('the gateway with real handler processes', () => {
     client.ws.close();
   });
 
+  it('answers the Internal server error frame when a handler loops past its timeout, and stays up', async () => {
+    const client = await openClient(gw.address.stageUrl);
+    client.ws.send('{"action":"spin"}');
+    expect(JSON.parse(await client.nextMessage())).toMatchObject({ message: 'Internal server error' });
+    const record = await gw.waitForRecord((r) => r.eventType === 'MESSAGE' && r.routeKey === 'spin');
+    expect(record.status).toBe(500);
+    expect(record.durationMs).toBeGreaterThanOrEqual(1000);
+    client.ws.send('{"action":"whoami"}');
+    expect(JSON.parse(await client.nextMessage()).routeKey).toBe('whoami');
+    client.ws.close();
+  });
+
   it('shows handler console output with the function name', async () => {
     const client = await openClient(gw.address.stageUrl);
     const record = await gw.waitForRecord((r) => r.eventType === 'CONNECT' && r.status === 200 && logs.some((l) => l.includes(r.connectionId)));
