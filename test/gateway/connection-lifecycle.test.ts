@@ -184,6 +184,22 @@ describe('$disconnect (spec §3.3)', () => {
   });
 });
 
+describe('stage override', () => {
+  it('serves the overriding stage in URLs, events and @connections paths', async () => {
+    const invoker = createTestInvoker({ connect: () => ({ statusCode: 200 }) });
+    running = await startGateway(buildModel([{ routeKey: '$connect', functionKey: 'connect' }]), { invoker, tls: false, stage: 'prod' });
+    expect(running.address.stageUrl).toBe(`ws://127.0.0.1:${running.address.port}/prod`);
+    expect(running.address.connectionsUrl).toBe(`http://127.0.0.1:${running.address.port}/prod/@connections`);
+    const client = await openClient(running.address.stageUrl);
+    const { event } = await invoker.nextInvocation('connect');
+    expect(event.requestContext.stage).toBe('prod');
+    const id = encodeURIComponent(event.requestContext.connectionId);
+    expect((await fetch(`${running.address.connectionsUrl}/${id}`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${running.address.port}/dev/@connections/${id}`)).status).toBe(403);
+    client.ws.close();
+  });
+});
+
 describe('TLS on the same port', () => {
   it('serves ws:// and wss:// with a certificate for 127.0.0.1', async () => {
     const { gw, invoker } = await start([{ routeKey: '$connect', functionKey: 'connect' }], { connect: () => ({ statusCode: 200 }) }, { tls: true });
