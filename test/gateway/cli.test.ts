@@ -94,6 +94,18 @@ describe('wsgate connect', () => {
     expect(cli.stderr).toContain('Disconnected (code: 1000, reason: "")');
   });
 
+  it('exits when the gateway closes the connection while stdin is still open', async () => {
+    const invoker = createTestInvoker({ connect: () => ({ statusCode: 200 }) });
+    gw = await startGateway(buildModel([{ routeKey: '$connect', functionKey: 'connect' }]), { invoker, tls: false });
+    cli = runCli(['connect', gw.address.stageUrl]);
+    await cli.waitForLine(/^Connected to /);
+    const { event } = await invoker.nextInvocation('connect');
+    const res = await fetch(`${gw.address.connectionsUrl}/${encodeURIComponent(event.requestContext.connectionId)}`, { method: 'DELETE' });
+    expect(res.status).toBe(204);
+    expect(await cli.exited).toBe(0);
+    expect(cli.stderr).toContain('Disconnected (code: 1000, reason: "")');
+  });
+
   it('exits 1 with the status of a refused upgrade', async () => {
     const invoker = createTestInvoker({ connect: () => ({ statusCode: 403 }) });
     gw = await startGateway(buildModel([{ routeKey: '$connect', functionKey: 'connect' }]), { invoker, tls: false });
