@@ -110,7 +110,7 @@ function normalizeProvider(p: Dict): ProviderModel {
     iamManagedPolicies: freeze([...arrayOr(roleConfig.managedPolicies, arrayOr(p.iamManagedPolicies, []))]),
     deploymentBucket: normalizeDeploymentBucket(p.deploymentBucket),
     deploymentPrefix: stringOr(p.deploymentPrefix, DEFAULT_DEPLOYMENT_PREFIX),
-    logRetentionInDays: typeof p.logRetentionInDays === 'number' ? p.logRetentionInDays : undefined,
+    logRetentionInDays: p.logRetentionInDays === undefined ? undefined : numberOr(p.logRetentionInDays, 0),
     logDataProtectionPolicy: p.logDataProtectionPolicy,
     restApiLogsRole: restApiLogs.role as CfnValue | undefined,
     restApiLogsRoleManagedExternally: restApiLogs.roleManagedExternally === true,
@@ -278,7 +278,8 @@ function stringOr(v: unknown, fallback: string): string {
 }
 
 function numberOr(v: unknown, fallback: number): number {
-  return typeof v === 'number' ? v : fallback;
+  if (typeof v === 'number') return v;
+  return typeof v === 'string' && /^[0-9]+$/.test(v) ? Number(v) : fallback;
 }
 
 function freeze<T>(value: T): T {

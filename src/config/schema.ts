@@ -107,7 +107,16 @@ const logsWebsocket = {
 };
 
 const patterns = { type: 'array', items: { type: 'string' }, description: 'a list of glob patterns' };
-const positiveInteger = { type: 'integer', minimum: 1 };
+/** Whole numbers; digit strings too, since `${env:…}` yields text (CloudFormation takes either). */
+const wholeNumber = (minimum: number, maximum?: number) => ({
+  type: ['integer', 'string'],
+  pattern: '^[0-9]+$',
+  minimum,
+  ...(maximum === undefined ? {} : { maximum }),
+  description: maximum === undefined ? `a whole number ≥ ${minimum}` : `a whole number from ${minimum} to ${maximum}`,
+});
+const positiveInteger = wholeNumber(1);
+const memorySize = wholeNumber(128, 10240);
 
 const functionSchema = {
   type: 'object',
@@ -118,7 +127,7 @@ const functionSchema = {
     description: { type: 'string', maxLength: 256 },
     runtime: { type: 'string', minLength: 1 },
     environment,
-    memorySize: { type: 'integer', minimum: 128, maximum: 10240 },
+    memorySize,
     timeout: positiveInteger,
     tags,
     architecture: { enum: ['x86_64', 'arm64'] },
@@ -157,7 +166,7 @@ const providerSchema = {
     region: { type: 'string', minLength: 1 },
     profile: { type: 'string' },
     environment,
-    memorySize: { type: 'integer', minimum: 128, maximum: 10240 },
+    memorySize,
     timeout: positiveInteger,
     tags,
     stackTags: tags,
@@ -252,7 +261,7 @@ export const CONFIG_SCHEMA = {
       pattern: '^[a-zA-Z][0-9a-zA-Z-]+$',
       description: 'a service name: a letter, then letters, digits and -',
     },
-    frameworkVersion: { type: 'string' },
+    frameworkVersion: { type: ['string', 'number'] },
     provider: providerSchema,
     functions: {
       // `functions:` left empty (or a function emptied by comments) is tolerated, as Serverless does.

@@ -105,6 +105,23 @@ functions:
     });
   });
 
+  it('takes whole numbers written as text (what ${env:…} yields) and a numeric frameworkVersion', async () => {
+    const model = await loadModel(
+      `service: chat
+frameworkVersion: 3
+provider:
+  name: aws
+  memorySize: \${env:MEMORY}
+  timeout: \${env:TIMEOUT}
+  logRetentionInDays: '14'
+functions: {}
+`,
+      { env: { MEMORY: '2048', TIMEOUT: '20' } },
+    );
+    expect(model.frameworkVersion).toBe('3');
+    expect(model.provider).toMatchObject({ memorySize: 2048, timeout: 20, logRetentionInDays: 14 });
+  });
+
   it('an existing role as iam.role is kept as iamRole', async () => {
     const model = await loadModel(`service: chat
 provider:

@@ -225,7 +225,7 @@ functions:
 `;
     const err = await loadError(yaml);
     expect(err.issues.map((i) => [i.code, i.path, i.location?.line])).toEqual([
-      ['CONFIG_INVALID_TYPE', 'provider.memorySize', lineOf(yaml, 'memorySize')],
+      ['CONFIG_INVALID_VALUE', 'provider.memorySize', lineOf(yaml, 'memorySize')],
       ['CONFIG_INVALID_TYPE', 'provider.websocketsApiName', lineOf(yaml, 'websocketsApiName')],
       ['CONFIG_INVALID_TYPE', 'provider.logs.websocket.accessLogging', lineOf(yaml, 'accessLogging')],
       ['CONFIG_INVALID_VALUE', 'functions.a.timeout', lineOf(yaml, 'timeout: 0')],
