@@ -25,6 +25,7 @@ export async function loadService(options: LoadServiceOptions = {}): Promise<Loa
       code: 'CONFIG_NOT_AN_OBJECT',
       message: `${path.basename(configFile)} must contain an object with service, provider and functions`,
       location: { file: configFile, line: 1, column: 1 },
+      hint: 'Start the file with `service: my-service` and `provider: { name: aws }`.',
     });
   }
   const config = value;

@@ -166,7 +166,7 @@ class VariableResolver {
         const template = this.parse(result, path);
         if (!template) break;
         if (depth === MAX_NESTED_RESOLUTION) {
-          throw this.error(path, 'VARIABLES_TOO_DEEP', `Variables at "${formatConfigPath(path)}" keep resolving to more variables`);
+          throw this.error(path, 'VARIABLES_TOO_DEEP', `Variables at "${formatConfigPath(path)}" keep resolving to more variables`, 'Check for values that resolve to variable text again and again.');
         }
         this.pendingInclude = undefined;
         result = await this.evaluateTemplate(template, path);
@@ -257,7 +257,7 @@ class VariableResolver {
       for (const p of source.params ?? []) params.push(await this.evaluateParam(p, path));
       const address = source.address === undefined ? undefined : await this.evaluateParam(source.address, path);
       if (address !== undefined && typeof address !== 'string' && typeof address !== 'number') {
-        throw this.error(path, 'INVALID_VARIABLE_ADDRESS', `Non-string address argument in ${variable.text}`);
+        throw this.error(path, 'INVALID_VARIABLE_ADDRESS', `Non-string address argument in ${variable.text}`, 'A nested variable in an address must resolve to text.');
       }
       let value: unknown;
       try {
@@ -308,6 +308,7 @@ class VariableResolver {
       message: `Cannot resolve variable at "${formatConfigPath(path)}": ${err instanceof Error ? err.message : String(err)}`,
       path: formatConfigPath(path),
       location: this.locate(path),
+      hint: 'Check the variables of this value.',
       cause: err,
     });
   }

@@ -15,7 +15,7 @@ export function createFileSource(): VariableSource {
   return async ({ params, address }, ctx) => {
     const target = params[0];
     if (target === undefined || target === null || target === '') {
-      throw new VariableSourceError('MISSING_FILE_SOURCE_PATH', 'Missing path argument in variable "file" source');
+      throw new VariableSourceError('MISSING_FILE_SOURCE_PATH', 'Missing path argument in variable "file" source', 'Write ${file(./path/to/file.yml)}.');
     }
     const file = path.resolve(ctx.serviceDir, String(target));
     if (!file.startsWith(`${ctx.serviceDir}${path.sep}`)) {
@@ -50,7 +50,7 @@ async function readContent(file: string, serviceDir: string): Promise<{ value: u
     text = await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { value: null };
-    throw new VariableSourceError('FILE_NOT_ACCESSIBLE', `Cannot read "${path.relative(serviceDir, file)}": ${(err as Error).message}`);
+    throw new VariableSourceError('FILE_NOT_ACCESSIBLE', `Cannot read "${path.relative(serviceDir, file)}": ${(err as Error).message}`, 'Check that the file is readable.');
   }
   const ext = path.extname(file).toLowerCase();
   if (ext === '.yml' || ext === '.yaml' || ext === '.json') {
@@ -58,7 +58,7 @@ async function readContent(file: string, serviceDir: string): Promise<{ value: u
       return parseDocument(text, file);
     } catch (err) {
       const detail = err instanceof WsgateError ? err.message : String(err);
-      throw new VariableSourceError('FILE_PARSE_ERROR', `Cannot parse "${path.relative(serviceDir, file)}": ${detail}`);
+      throw new VariableSourceError('FILE_PARSE_ERROR', `Cannot parse "${path.relative(serviceDir, file)}": ${detail}`, 'Fix the syntax of the included file.');
     }
   }
   if (ext === '.js' || ext === '.cjs' || ext === '.mjs' || ext === '.ts') {

@@ -7,7 +7,7 @@ import { VariableSourceError, type VariableSource } from '../source.js';
  */
 export const resolveParamSource: VariableSource = async ({ address }, ctx) => {
   if (!address) {
-    throw new VariableSourceError('MISSING_PARAM_SOURCE_ADDRESS', 'Missing address argument in variable "param" source');
+    throw new VariableSourceError('MISSING_PARAM_SOURCE_ADDRESS', 'Missing address argument in variable "param" source', 'Write ${param:name}.');
   }
   const fromCli = readCliParams(ctx.options.param);
   if (fromCli.has(address)) return fromCli.get(address);

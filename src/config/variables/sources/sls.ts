@@ -9,7 +9,7 @@ export const resolveSlsSource: VariableSource = ({ address }, ctx) => {
       return ctx.instanceId;
     case undefined:
     case '':
-      throw new VariableSourceError('MISSING_SLS_SOURCE_ADDRESS', 'Missing address argument in variable "sls" source');
+      throw new VariableSourceError('MISSING_SLS_SOURCE_ADDRESS', 'Missing address argument in variable "sls" source', 'Write ${sls:stage} or ${sls:instanceId}.');
     default:
       throw new VariableSourceError(
         'UNSUPPORTED_SLS_SOURCE_ADDRESS',

@@ -7,7 +7,7 @@ const FALSE = new Set(['false', '0']);
 export const resolveStrToBoolSource: VariableSource = ({ params }) => {
   const input = params[0];
   if (input === undefined || input === null) {
-    throw new VariableSourceError('MISSING_STR_TO_BOOL_SOURCE_VALUE', 'Missing "strToBool" input');
+    throw new VariableSourceError('MISSING_STR_TO_BOOL_SOURCE_VALUE', 'Missing "strToBool" input', 'Write ${strToBool(true)} or ${strToBool(${env:FLAG})}.');
   }
   const text = String(input).trim().toLowerCase();
   if (TRUE.has(text)) return true;
@@ -15,5 +15,6 @@ export const resolveStrToBoolSource: VariableSource = ({ params }) => {
   throw new VariableSourceError(
     'INVALID_STR_TO_BOOL_SOURCE_VALUE',
     `Invalid "strToBool" input: Expected either "true", "false", "0", or "1". Received: ${String(input)}`,
+    'Give true, false, 1 or 0 (or a variable that resolves to one).',
   );
 };
