@@ -18,7 +18,15 @@ export async function loadService(options: LoadServiceOptions = {}): Promise<Loa
   const serviceDir = path.resolve(options.serviceDir ?? process.cwd());
   const configFile = findConfigFile(serviceDir, options.configFile);
   assertSupportedConfigFile(configFile);
-  const text = await readFile(configFile, 'utf8');
+  const text = await readFile(configFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new WsgateError({
+      code: 'CONFIG_FILE_NOT_READABLE',
+      message: `Cannot read ${configFile}: ${err.code ?? err.message}`,
+      location: { file: configFile },
+      hint: 'Check the permissions of the configuration file.',
+      cause: err,
+    });
+  });
   const { value, sourceMap } = parseDocument(text, configFile);
   if (!isRecord(value)) {
     throw new WsgateError({
