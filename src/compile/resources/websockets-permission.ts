@@ -1,11 +1,14 @@
 import type { AuthorizerModel, ServiceModel } from '../../config/model.js';
 import { getAtt, type CfnResource } from '../cfn.js';
-import { lambdaFunctionId, WEBSOCKETS_API_ID } from '../naming.js';
+import { lambdaFunctionId } from '../naming.js';
 import { authorizerFunctionArn } from './websockets-authorizer.js';
+import { websocketsApiIdValue } from './websockets-api.js';
 
-/** `DependsOn: WebsocketsApi` only exists when the API is generated in this stack. */
-const apiDependency = (model: ServiceModel): string[] =>
-  model.websocket.externalApiId === undefined ? [WEBSOCKETS_API_ID] : [];
+/** Permissions depend on the API when it is a resource of this stack: `WebsocketsApi`, or an external id given as a Ref. */
+function apiDependency(model: ServiceModel): string[] {
+  const apiId = websocketsApiIdValue(model) as { Ref?: unknown };
+  return typeof apiId === 'object' && typeof apiId.Ref === 'string' ? [apiId.Ref] : [];
+}
 
 /** Lets API Gateway invoke a function (v3 sets no `SourceArn`). */
 export function compileFunctionPermission(model: ServiceModel, functionKey: string): CfnResource {
