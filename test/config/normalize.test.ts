@@ -297,6 +297,29 @@ functions: {}
     });
   });
 
+  it('reads YAML anchors and merge keys', async () => {
+    const model = await loadModel(`service: chat
+provider:
+  name: aws
+custom:
+  defaults: &defaults
+    memorySize: 256
+    timeout: 10
+functions:
+  a:
+    <<: *defaults
+    handler: h.a
+  b:
+    <<: *defaults
+    handler: h.b
+    timeout: 20
+`);
+    expect([...model.functions.values()].map((f) => [f.key, f.memorySize, f.timeout])).toEqual([
+      ['a', 256, 10],
+      ['b', 256, 20],
+    ]);
+  });
+
   it('reads serverless.json and --config files', async () => {
     const serviceDir = writeService({
       'serverless.json': JSON.stringify({ service: 'json-svc', provider: { name: 'aws', stage: 'j' }, functions: {} }),
