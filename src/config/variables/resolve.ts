@@ -6,14 +6,7 @@ import type { SourceMap } from '../parse-document.js';
 import { DEFAULT_REGION, DEFAULT_STAGE } from '../defaults.js';
 import { isWholeVariable, parseTemplate, VariableSyntaxError, type ParamExpr, type Template, type VariableExpr } from './parse.js';
 import { SourceNeedsAwsError, VariableSourceError, type VariableSource, type VariableSourceContext } from './source.js';
-import { resolveSelfSource } from './sources/self.js';
-import { resolveOptSource } from './sources/opt.js';
-import { resolveEnvSource } from './sources/env.js';
-import { resolveSlsSource } from './sources/sls.js';
-import { createFileSource } from './sources/file.js';
-import { resolveStrToBoolSource } from './sources/str-to-bool.js';
-import { resolveParamSource } from './sources/param.js';
-import { createAwsOnlySource } from './sources/aws-only.js';
+import { createVariableSources } from './sources/index.js';
 
 export interface ResolveVariablesOptions {
   serviceDir: string;
@@ -58,19 +51,7 @@ class VariableResolver {
       file: opts.sourceMap.file,
       locate: (path) => this.locate(path),
     };
-    this.sources = {
-      self: resolveSelfSource,
-      opt: resolveOptSource,
-      env: resolveEnvSource,
-      sls: resolveSlsSource,
-      file: createFileSource(),
-      strToBool: resolveStrToBoolSource,
-      param: resolveParamSource,
-      cf: createAwsOnlySource('cf'),
-      ssm: createAwsOnlySource('ssm'),
-      s3: createAwsOnlySource('s3'),
-      aws: createAwsOnlySource('aws'),
-    };
+    this.sources = createVariableSources();
     const instanceId = randomUUID();
     this.ctx = {
       serviceDir: opts.serviceDir,
