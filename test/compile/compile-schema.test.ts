@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compileFixture, readReference, referenceFixtures } from './fixtures.js';
+import { join, resolve } from 'node:path';
+import { loadService } from '../../src/config/load.js';
+import { compile } from '../../src/compile/index.js';
+import { compileFixture, FAKE_ARTIFACT, readReference, referenceFixtures, servicesDir } from './fixtures.js';
 import { validateTemplate } from './validate-template.js';
 
 describe('every template wsgate writes is valid CloudFormation', () => {
@@ -43,5 +46,15 @@ describe('the validator itself', () => {
     expect(text).toContain('Fn::Sub ${Missing4} does not exist');
     expect(text).toContain('AWS::Lambda::Function has no attribute Nope');
     expect(text).not.toContain('AWS::Region');
+  });
+});
+
+describe('the example service', () => {
+  it('examples/chat compiles into valid CloudFormation', async () => {
+    const serviceDir = join(resolve(servicesDir, '../../..'), 'examples/chat');
+    const { model } = await loadService({ serviceDir, env: {} });
+    const compiled = compile(model, { artifact: FAKE_ARTIFACT, artifactDirectoryName: 'serverless/chat/dev/1-2' });
+    expect(validateTemplate(compiled.updateTemplate)).toEqual([]);
+    expect(compiled.updateTemplate.Resources.SconnectWebsocketsRoute?.Properties?.AuthorizationType).toBe('CUSTOM');
   });
 });
