@@ -23,7 +23,7 @@ functions:
     expect(model.region).toBe('us-east-1');
     expect(model.provider).toMatchObject({
       name: 'aws',
-      runtime: 'nodejs18.x',
+      runtime: 'nodejs16.x',
       memorySize: 1024,
       timeout: 6,
       environment: {},
@@ -42,7 +42,7 @@ functions:
       useProviderTags: false,
       logs: undefined,
     });
-    expect(model.functions.get('connect')).toMatchObject({ name: 'chat-dev-connect', runtime: 'nodejs18.x', memorySize: 1024, timeout: 6 });
+    expect(model.functions.get('connect')).toMatchObject({ name: 'chat-dev-connect', runtime: 'nodejs16.x', memorySize: 1024, timeout: 6 });
   });
 
   it('lets provider then function settings override defaults; environment and tags merge, function wins', async () => {
