@@ -113,8 +113,13 @@ export function evaluateRouteSelection(expression: ParsedExpression, body: strin
     if (root === null || typeof root !== 'object' || Array.isArray(root)) return undefined;
   }
   let result = '';
-  for (const part of expression.parts) {
-    result += part.kind === 'literal' ? part.text : stringifySelectionValue(lookup(root, part.path));
+  try {
+    for (const part of expression.parts) {
+      result += part.kind === 'literal' ? part.text : stringifySelectionValue(lookup(root, part.path));
+    }
+  } catch {
+    // A value nested thousands deep overflows the stack when stringified; its text could match no route key anyway.
+    return undefined;
   }
   return result;
 }
@@ -122,7 +127,8 @@ export function evaluateRouteSelection(expression: ParsedExpression, body: strin
 function lookup(root: unknown, path: readonly (string | number)[]): unknown {
   let value = root;
   for (const segment of path) {
-    if (value === null || typeof value !== 'object') return undefined;
+    // Own properties only: `constructor` or `toString` must not select a route through the prototype.
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, segment)) return undefined;
     value = (value as Record<string | number, unknown>)[segment];
   }
   return value;
