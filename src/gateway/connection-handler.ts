@@ -17,10 +17,20 @@ const WS_ERROR_CLOSE_CODES: Record<string, number> = {
 /** Wires an accepted WebSocket: routes its messages and runs `$disconnect` when it closes. */
 export function attachConnection(state: GatewayState, context: ConnectionContext, ws: WebSocket): LiveConnection {
   let markDisconnected!: () => void;
-  const live: LiveConnection = { context, ws, disconnected: new Promise<void>((resolve) => (markDisconnected = resolve)) };
+  const openedAt = state.timers.read();
+  const live: LiveConnection = {
+    context,
+    ws,
+    disconnected: new Promise<void>((resolve) => (markDisconnected = resolve)),
+    activeAt: openedAt,
+    openedAt,
+  };
   state.live.set(context.connectionId, live);
 
   ws.on('message', (data: RawData, isBinary: boolean) => {
+    // Frames already read when the gateway decided to close (oversized frame, limits) are not routed.
+    if (live.serverClose) return;
+    live.activeAt = state.timers.now;
     if (isBinary) {
       // API Gateway does not route binary frames: it closes with 1003 (unsupported data).
       closeConnection(live, 1003, '');
@@ -42,7 +52,7 @@ export function attachConnection(state: GatewayState, context: ConnectionContext
   return live;
 }
 
-/** Closes a connection from the gateway's side (DELETE, shutdown, binary frame) with a known code. */
+/** Closes a connection from the gateway's side (DELETE, shutdown, binary frame, limits) with a known code. */
 export function closeConnection(live: LiveConnection, code: number, reason: string): void {
   if (!live.serverClose) live.serverClose = { code, reason };
   live.ws.close(code, reason);
@@ -85,7 +95,10 @@ async function routeMessage(state: GatewayState, live: LiveConnection, body: str
     requestBody: body,
   };
   const finish = (frame?: string) => {
-    if (frame !== undefined && live.ws.readyState === live.ws.OPEN) live.ws.send(frame);
+    if (frame !== undefined && live.ws.readyState === live.ws.OPEN) {
+      live.ws.send(frame);
+      live.activeAt = state.timers.now;
+    }
     if (frame !== undefined) record.responseBody = frame;
     record.durationMs = state.clock() - started;
     state.observe(record);

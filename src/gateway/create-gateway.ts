@@ -6,8 +6,10 @@ import type { ConnectionRegistry } from '../registry/connection-registry.js';
 import type { Invoker } from '../runtime/invoker.js';
 import { createNodeInvoker, type NodeInvokerOptions } from '../runtime/node-invoker.js';
 import type { RequestObserver } from './logs/request-record.js';
+import { LOCAL_CREDENTIALS } from '../runtime/build-lambda-environment.js';
 import { closeConnection } from './connection-handler.js';
-import { emitRecord, type GatewayState } from './gateway-state.js';
+import { createConnectionTimers, TIME_LIMIT_CLOSE } from './connection-timers.js';
+import { emitRecord, type GatewayState, type LiveConnection } from './gateway-state.js';
 import { createIdGenerator, deriveApiId, LOCAL_ACCOUNT_ID, type IdGenerator } from './ids.js';
 import { resolveLimits, type GatewayLimits } from './limits.js';
 import type { ManagementObserver } from './management-record.js';
@@ -35,7 +37,19 @@ export interface GatewayOptions {
   observers?: readonly RequestObserver[];
   /** Receives every `@connections` call. */
   onManagementRequest?: ManagementObserver;
+  /** AWS's quotas are on by default; override any of them here (see `GatewayLimits`). */
   limits?: Partial<GatewayLimits>;
+  /**
+   * A fast clock for the idle and maximum-duration limits: they run this many times faster than real time
+   * (60000 turns AWS's 10 minutes into 10 ms). For tests; default 1.
+   */
+  timeScale?: number;
+  /**
+   * Require AWS SigV4 signatures on `@connections` requests, checked against these credentials (plus the local
+   * credentials handler processes get, when the gateway runs its own Node runtime). Off by default, as the AWS
+   * SDKs always sign but local tools often do not.
+   */
+  requireSignatures?: { credentials: readonly SigningCredentials[] };
   /** Serve TLS on the same port (default true), so `https://${domainName}/${stage}` works from handlers. */
   tls?: boolean;
   /** Default: derived from service and stage. */
@@ -44,6 +58,11 @@ export interface GatewayOptions {
   accountId?: string;
   /** How long `close()` lets clients answer the close handshake before dropping them, ms. Default 2000. */
   closeGraceMs?: number;
+}
+
+export interface SigningCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
 }
 
 export interface GatewayAddress {
@@ -88,6 +107,20 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
   let bound: AddressInfo | undefined;
   let closing: Promise<void> | undefined;
 
+  const limits = resolveLimits(options.limits);
+  const timeScale = options.timeScale ?? 1;
+  if (!(typeof timeScale === 'number' && Number.isFinite(timeScale) && timeScale > 0)) {
+    throw new WsgateError({ code: 'GATEWAY_INVALID_LIMIT', message: `timeScale must be a positive number, got ${String(timeScale)}.`, path: 'timeScale' });
+  }
+  const live: GatewayState['live'] = new Map();
+  const timers = createConnectionTimers({
+    idleTimeoutMs: limits.idleTimeoutMs,
+    maxConnectionMs: limits.maxConnectionMs,
+    timeScale,
+    connections: () => live.values(),
+    onExpired: (connection) => closeConnection(connection as LiveConnection, TIME_LIMIT_CLOSE.code, TIME_LIMIT_CLOSE.reason),
+  });
+
   const state: GatewayState = {
     model,
     stage,
@@ -98,11 +131,13 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
     registry: options.registry ?? createMemoryRegistry(),
     ids: options.ids ?? createIdGenerator(),
     clock: options.clock ?? Date.now,
-    limits: resolveLimits(options.limits),
+    limits,
+    timers,
+    signatureCredentials: collectSignatureCredentials(options),
     expression,
     routes,
     routeKeys: new Set(routes.keys()),
-    live: new Map(),
+    live,
     fallbackDomainName: () => `${displayHost(host)}:${bound?.port ?? options.port ?? 3001}`,
     observe: (record) => emitRecord(observers, record),
     observeManagement: (record) => {
@@ -185,11 +220,13 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
         throw err;
       });
       bound = listener.address() as AddressInfo;
+      timers.start();
       return address();
     },
     close() {
       closing ??= (async () => {
         state.closing = true;
+        timers.stop();
         if (!server) {
           await state.registry.close();
           return;
@@ -217,6 +254,15 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
       return closing;
     },
   };
+}
+
+/** Secret access key by access key id, when signatures are required. */
+function collectSignatureCredentials(options: GatewayOptions): Map<string, string> | undefined {
+  if (!options.requireSignatures) return undefined;
+  const credentials = new Map<string, string>();
+  if (!options.invoker) credentials.set(LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID, LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY);
+  for (const { accessKeyId, secretAccessKey } of options.requireSignatures.credentials) credentials.set(accessKeyId, secretAccessKey);
+  return credentials;
 }
 
 function displayHost(host: string): string {

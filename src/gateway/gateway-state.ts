@@ -5,6 +5,7 @@ import type { InvokeResult, Invoker } from '../runtime/invoker.js';
 import type { RequestObserver, RequestRecord } from './logs/request-record.js';
 import type { ConnectionContext } from './events.js';
 import type { IdGenerator } from './ids.js';
+import type { ConnectionTimers } from './connection-timers.js';
 import type { GatewayLimits } from './limits.js';
 import type { ManagementRecord } from './management-record.js';
 import type { ParsedExpression } from './route-selection.js';
@@ -17,6 +18,10 @@ export interface LiveConnection {
   serverClose?: { code: number; reason: string };
   /** Settles once `$disconnect` has run. */
   disconnected: Promise<void>;
+  /** Scaled time of the last data message either way, for the idle limit (`state.timers.now`). */
+  activeAt: number;
+  /** Scaled time the connection opened, for the maximum duration. */
+  openedAt: number;
 }
 
 /** Everything the handshake, the message router and the management API share. */
@@ -31,6 +36,10 @@ export interface GatewayState {
   ids: IdGenerator;
   clock: () => number;
   limits: GatewayLimits;
+  /** The idle and maximum-duration limits' clock. */
+  timers: ConnectionTimers;
+  /** When set, `@connections` requests must carry a valid SigV4 signature by one of these credentials. */
+  signatureCredentials?: ReadonlyMap<string, string>;
   expression: ParsedExpression;
   routes: ReadonlyMap<string, RouteModel>;
   routeKeys: ReadonlySet<string>;

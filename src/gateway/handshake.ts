@@ -7,7 +7,8 @@ import { authorizeConnect, type AuthorizeConnectOutcome } from './authorizer/aut
 import type { RequestRecord } from './logs/request-record.js';
 import { buildConnectEvent, buildTraceId, type ConnectionContext } from './events.js';
 import { invokeSafely, type GatewayState } from './gateway-state.js';
-import { attachConnection, runDisconnect } from './connection-handler.js';
+import { attachConnection, closeConnection, runDisconnect } from './connection-handler.js';
+import { guardFrameSize } from './frame-size-guard.js';
 import { formatRequestTime } from './request-time.js';
 
 /** What the `$connect` response decided for the handshake response, read by the WebSocket server hooks. */
@@ -46,6 +47,10 @@ export async function handleUpgradeRequest(
 ): Promise<void> {
   socket.on('error', () => socket.destroy());
   const started = state.clock();
+  if ((req.url?.length ?? 0) > state.limits.maxUrlLength) {
+    writeRejection(socket, 414, [], '{"message":"Request-URI Too Long"}');
+    return;
+  }
   const url = new URL(req.url ?? '/', 'http://gateway.local');
   if (!isWebSocketRequest(req)) {
     writeRejection(socket, 400, [], '{"message":"Bad Request"}');
@@ -131,7 +136,8 @@ export async function handleUpgradeRequest(
   wss.handleUpgrade(req, socket, head, (ws) => {
     upgraded = true;
     state.observe(record);
-    attachConnection(state, connection, ws);
+    const live = attachConnection(state, connection, ws);
+    guardFrameSize(socket, state.limits.maxFrameBytes, state.limits.maxMessageBytes, () => closeConnection(live, 1009, ''));
   });
 }
 
