@@ -2,6 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { closeConnection } from './connection-handler.js';
 import type { GatewayState } from './gateway-state.js';
 import type { ManagementRecord } from './management-record.js';
+import { verifySigV4 } from './sigv4-verify.js';
+
+const EMPTY = Buffer.alloc(0);
 
 /** Close code when DeleteConnection closes a connection (AWS does not document it). */
 export const DELETE_CLOSE_CODE = 1000;
@@ -11,7 +14,8 @@ type Target = { connectionId: string } | undefined;
 /**
  * The `@connections` API (spec §5) on the gateway's port: `/{stage}/@connections/{id}` and
  * `/@connections/{id}` (`@` may be `%40`). Answers are shaped like API Gateway's, with
- * `x-amzn-ErrorType`, so the AWS SDKs raise their named errors (GoneException…). Signatures are not checked.
+ * `x-amzn-ErrorType`, so the AWS SDKs raise their named errors (GoneException…). SigV4 signatures are checked
+ * only when the gateway was given credentials to check them against.
  */
 export async function handleManagementRequest(state: GatewayState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = state.clock();
@@ -48,13 +52,24 @@ export async function handleManagementRequest(state: GatewayState, req: Incoming
   } else {
     req.resume();
   }
+  if (state.signatureCredentials) {
+    const failure = verifySigV4(
+      { method, url: req.url ?? '/', headers: req.headers, body: payload ?? EMPTY },
+      { region: state.region, service: 'execute-api', credentials: state.signatureCredentials, now: state.clock() },
+    );
+    if (failure) return answer(403, JSON.stringify({ message: failure.message }), failure.errorType);
+  }
 
   const registered = await state.registry.get(target.connectionId);
   const live = state.live.get(target.connectionId);
   if (!registered || registered.state !== 'open' || !live || live.ws.readyState !== live.ws.OPEN) return gone();
 
   if (method === 'POST') {
+    // A client that does not read: refuse instead of buffering without bound (the model's LimitExceededException).
+    const cap = state.limits.maxSendBufferBytes;
+    if (cap > 0 && live.ws.bufferedAmount > cap) return answer(429, '{"message":"Too Many Requests"}', 'LimitExceededException');
     live.ws.send(payload!, { binary: !isUtf8(payload!) });
+    live.activeAt = state.timers.now;
     await state.registry.touch(target.connectionId, state.clock());
     return answer(200, '');
   }

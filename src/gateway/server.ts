@@ -1,4 +1,5 @@
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, STATUS_CODES, type Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Server as NetServer, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { GatewayState } from './gateway-state.js';
@@ -28,7 +29,14 @@ export function createGatewayServer(state: GatewayState, certificate?: { key: st
   wss.on('headers', (headers, req) => {
     for (const [name, value] of handshakeDecisions.get(req)?.headers ?? []) headers.push(`${name}: ${value.replace(/[\r\n]/g, ' ')}`);
   });
-  const http = createServer((req, res) => {
+  // Slowloris: a request (upgrade or @connections) must arrive whole within the handshake timeout.
+  const handshakeTimeoutMs = state.limits.handshakeTimeoutMs;
+  const httpOptions = {
+    headersTimeout: handshakeTimeoutMs,
+    requestTimeout: handshakeTimeoutMs,
+    connectionsCheckingInterval: Math.max(10, Math.min(1000, handshakeTimeoutMs / 4)),
+  };
+  const http = createServer(httpOptions, (req, res) => {
     void handleManagementRequest(state, req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
       res.end('{"message":"Internal server error"}');
@@ -37,9 +45,9 @@ export function createGatewayServer(state: GatewayState, certificate?: { key: st
   http.on('upgrade', (req, socket, head) => {
     void state.track(handleUpgradeRequest(state, wss, req, socket, head)).catch(() => socket.destroy());
   });
-  http.on('clientError', (_err, socket) => socket.destroy());
+  http.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket));
   const sockets = new Set<Socket>();
-  const listener = createPolyglotListener(http, certificate);
+  const listener = createPolyglotListener(http, certificate, { handshakeTimeoutMs });
   listener.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -52,4 +60,15 @@ export function createGatewayServer(state: GatewayState, certificate?: { key: st
       for (const socket of sockets) socket.destroy();
     },
   };
+}
+
+/** A request node:http cannot parse: too-large headers 431, too slow 408, anything else 400; then the socket closes. */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const body = JSON.stringify({ message: STATUS_CODES[status] });
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`, () => socket.destroy());
 }

@@ -57,13 +57,19 @@ const TLS_HANDSHAKE_RECORD = 0x16;
  * One listening socket that speaks plain HTTP and TLS: the first byte of each connection tells them
  * apart (0x16 starts a TLS handshake). Both kinds end up on the same node:http server.
  */
-export function createPolyglotListener(http: HttpServer, certificate?: { key: string; cert: string }): NetServer {
-  const tls = certificate ? createTlsServer({ key: certificate.key, cert: certificate.cert }) : undefined;
+export function createPolyglotListener(http: HttpServer, certificate?: { key: string; cert: string }, options: { handshakeTimeoutMs?: number } = {}): NetServer {
+  const handshakeTimeout = options.handshakeTimeoutMs ?? 120_000;
+  const tls = certificate ? createTlsServer({ key: certificate.key, cert: certificate.cert, handshakeTimeout }) : undefined;
   tls?.on('secureConnection', (socket) => http.emit('connection', socket));
   tls?.on('tlsClientError', (_err, socket) => socket.destroy());
   return createNetServer((socket: Socket) => {
     socket.on('error', () => socket.destroy());
+    // A client that connects and never sends a byte would otherwise hold the socket forever (slowloris).
+    const onSilent = () => socket.destroy();
+    socket.setTimeout(handshakeTimeout, onSilent);
     socket.once('data', (chunk: Buffer) => {
+      socket.setTimeout(0);
+      socket.off('timeout', onSilent);
       socket.pause();
       socket.unshift(chunk);
       if (chunk[0] === TLS_HANDSHAKE_RECORD && tls) tls.emit('connection', socket);

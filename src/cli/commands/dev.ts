@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadService } from '../../config/load.js';
 import { WsgateError } from '../../errors.js';
 import { collectAuthorizerWarnings } from '../../gateway/authorizer/startup-warnings.js';
+import { describeBindWarning } from '../../gateway/bind-warning.js';
 import { createGateway } from '../../gateway/create-gateway.js';
 import { createDevLog } from '../../gateway/dev-log.js';
 import { createLogObservers } from '../../gateway/logs/create-log-observers.js';
@@ -13,6 +14,10 @@ interface DevOptions {
   region?: string;
   config?: string;
   watch: boolean;
+  idleTimeout?: string;
+  maxDuration?: string;
+  integrationTimeout?: string;
+  verifySignatures?: boolean;
 }
 
 export function registerDevCommand(program: Command, setExitCode: (code: number) => void): void {
@@ -25,6 +30,10 @@ export function registerDevCommand(program: Command, setExitCode: (code: number)
     .option('-r, --region <region>', 'region (default: provider.region or us-east-1)')
     .option('-c, --config <file>', 'configuration file (default: serverless.yml in the current folder)')
     .option('--no-watch', 'do not reload handlers when their files change')
+    .option('--idle-timeout <seconds>', 'close connections idle this long, 0 = never (AWS: 600)')
+    .option('--max-duration <seconds>', 'close connections open this long, 0 = never (AWS: 7200)')
+    .option('--integration-timeout <seconds>', 'cut invocations after this long (AWS: 29)')
+    .option('--verify-signatures', 'require SigV4-signed @connections requests (credentials: the handlers\' and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)')
     .action(async (options: DevOptions) => {
       setExitCode(await runDev(options));
     });
@@ -42,6 +51,14 @@ async function runDev(options: DevOptions): Promise<number> {
   for (const warning of warnings) process.stderr.write(`Warning: ${warning.message}\n`);
   for (const warning of collectAuthorizerWarnings(model)) process.stderr.write(`Warning: ${warning}\n`);
 
+  const limits = {
+    ...secondsOption(options.idleTimeout, '--idle-timeout', 'idleTimeoutMs', true),
+    ...secondsOption(options.maxDuration, '--max-duration', 'maxConnectionMs', true),
+    ...secondsOption(options.integrationTimeout, '--integration-timeout', 'integrationTimeoutMs', false),
+  };
+  const bindWarning = describeBindWarning(options.host, options.verifySignatures === true);
+  if (bindWarning) process.stderr.write(`Warning: ${bindWarning}\n`);
+
   const devLog = createDevLog(print);
   const logs = createLogObservers(model);
   const gateway = createGateway(model, {
@@ -51,6 +68,8 @@ async function runDev(options: DevOptions): Promise<number> {
     runtime: { onLog: devLog.onHandlerLog, watch: options.watch },
     observers: [devLog.observer, ...logs.observers],
     onManagementRequest: devLog.onManagementRequest,
+    limits,
+    ...(options.verifySignatures ? { requireSignatures: { credentials: environmentCredentials() } } : {}),
   });
   let address;
   try {
@@ -90,6 +109,26 @@ function parsePort(value: string): number {
     throw new WsgateError({ code: 'CLI_INVALID_OPTION', message: `--port must be a port number (0-65535), got "${value}".`, path: '--port' });
   }
   return port;
+}
+
+function secondsOption(value: string | undefined, flag: string, limit: 'idleTimeoutMs' | 'maxConnectionMs' | 'integrationTimeoutMs', zeroTurnsOff: boolean): Record<string, number> {
+  if (value === undefined) return {};
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0 || (seconds === 0 && !zeroTurnsOff)) {
+    throw new WsgateError({
+      code: 'CLI_INVALID_OPTION',
+      message: `${flag} must be a number of seconds${zeroTurnsOff ? ' (0 turns the limit off)' : ' greater than 0'}, got "${value}".`,
+      path: flag,
+    });
+  }
+  return { [limit]: seconds * 1000 };
+}
+
+/** The developer's own credentials, if set, are accepted besides the ones handler processes sign with. */
+function environmentCredentials(): { accessKeyId: string; secretAccessKey: string }[] {
+  const accessKeyId = process.env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = process.env.AWS_SECRET_ACCESS_KEY;
+  return accessKeyId && secretAccessKey ? [{ accessKeyId, secretAccessKey }] : [];
 }
 
 function cliOptionsOf(options: DevOptions): Record<string, string | boolean> {
