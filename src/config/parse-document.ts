@@ -66,11 +66,39 @@ export function parseDocument(text: string, file: string): ParsedDocument {
       node.items.forEach((item, i) => record(item as Node, [...path, i], true));
     }
   };
-  record(doc.contents as Node | null, [], true);
-  return {
-    value: doc.toJS({ maxAliasCount: 1000 }) ?? {},
-    sourceMap: createSourceMap(file, positions),
-  };
+  let value: unknown;
+  try {
+    record(doc.contents as Node | null, [], true);
+    value = doc.toJS({ maxAliasCount: 1000 }) ?? {};
+  } catch (err) {
+    // Found only while building values (complex keys are built to name them): a merge key (`<<`) of something that is not a map, too many aliases.
+    throw new WsgateError({
+      code: 'CONFIG_PARSE_ERROR',
+      message: `Cannot parse ${file}: ${firstLine(err instanceof Error ? err.message : String(err))}`,
+      location: { file },
+      hint: 'Merge keys (<<) take a map or an alias of a map; check the anchors and aliases of the file.',
+      cause: err,
+    });
+  }
+  if (isCyclic(value)) {
+    throw new WsgateError({
+      code: 'CONFIG_PARSE_ERROR',
+      message: `Cannot parse ${file}: an alias refers to the node that holds it, so the value would contain itself`,
+      location: { file },
+      hint: 'An alias (*name) cannot point at an anchor (&name) around it; copy the value instead.',
+    });
+  }
+  return { value, sourceMap: createSourceMap(file, positions) };
+}
+
+/** YAML allows `a: &a [*a]`; every later step walks the configuration and would never end. */
+function isCyclic(value: unknown, ancestors = new Set<object>()): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (ancestors.has(value)) return true;
+  ancestors.add(value);
+  for (const child of Object.values(value)) if (isCyclic(child, ancestors)) return true;
+  ancestors.delete(value);
+  return false;
 }
 
 function createSourceMap(file: string, positions: Map<string, Position>): SourceMap {
