@@ -1,0 +1,324 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import type { IncomingHttpHeaders } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocket } from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadService } from '../../src/config/load.js';
+import { createDevLog } from '../../src/gateway/dev-log.js';
+import type { RequestRecord } from '../../src/gateway/logs/request-record.js';
+import { startGateway, type RunningGateway } from '../support/start-gateway.js';
+import { expectRefused, openClient, type TestClient } from '../support/ws-client.js';
+
+// A handler that fails in any way gets the answer API Gateway gives for its route, one clear log line,
+// and the next call a working instance; every other connection is served all along.
+
+const FIXTURE = fileURLToPath(new URL('../fixtures/services/hardening-faults-basic/', import.meta.url));
+
+type Kind = 'throw' | 'reject' | 'hang' | 'never' | 'exit' | 'loop' | 'oom';
+
+/**
+ * What Lambda reports for each fault (errorType: errorMessage, as in docs/runtime.md), and whether the
+ * execution environment is discarded. Lambda keeps an environment after a handler returns an error.
+ */
+const FAULTS: Record<Kind, { kills: boolean; error: RegExp }> = {
+  throw: { kills: false, error: /^Error: thrown on purpose$/ },
+  reject: { kills: false, error: /^TypeError: rejected on purpose$/ },
+  hang: { kills: false, error: /^Runtime\.NodeJsExit: The Lambda runtime client detected an unexpected Node\.js exit code\. This is most commonly caused by a Promise that was never settled\./ },
+  never: { kills: true, error: /^Sandbox\.Timedout: RequestId: \S+ Error: Task timed out after 1\.00 seconds$/ },
+  exit: { kills: true, error: /^Runtime\.ExitError: RequestId: \S+ Error: Runtime exited with error: exit status 7$/ },
+  loop: { kills: true, error: /^Sandbox\.Timedout: RequestId: \S+ Error: Task timed out after 1\.00 seconds$/ },
+  oom: { kills: true, error: /^Runtime\.ExitError: RequestId: \S+ Error: Runtime exited with error: signal: aborted \(core dumped\)$/ },
+};
+const KINDS = Object.keys(FAULTS) as Kind[];
+
+let serviceDir: string;
+let gw: RunningGateway;
+let healthy: TestClient;
+const devLines: string[] = [];
+const handlerLines: { functionKey: string; line: string }[] = [];
+const logWaiters: { functionKey: string; pattern: RegExp; resolve: (line: string) => void }[] = [];
+
+beforeAll(async () => {
+  serviceDir = await mkdtemp(path.join(os.tmpdir(), 'wsgate-faults-'));
+  await cp(FIXTURE, serviceDir, { recursive: true });
+  await mkdir(path.join(serviceDir, 'faults'));
+  const { model } = await loadService({ serviceDir });
+  const devLog = createDevLog((line) => devLines.push(line));
+  gw = await startGateway(model, {
+    observers: [devLog.observer],
+    runtime: {
+      onLog: (entry) => {
+        devLog.onHandlerLog(entry);
+        handlerLines.push(entry);
+        for (const waiter of [...logWaiters]) {
+          if (waiter.functionKey === entry.functionKey && waiter.pattern.test(entry.line)) {
+            logWaiters.splice(logWaiters.indexOf(waiter), 1);
+            waiter.resolve(entry.line);
+          }
+        }
+      },
+    },
+  });
+  healthy = await openClient(`${gw.address.stageUrl}?token=1`);
+});
+
+afterAll(async () => {
+  healthy?.ws.close();
+  await gw?.close();
+  if (serviceDir) await rm(serviceDir, { recursive: true, force: true });
+});
+
+/** Resolves with the pid a handler logged (`fault <kind> pid N`), past or future. */
+function faultPid(functionKey: string, kind: Kind, after: number): Promise<number> {
+  const pattern = new RegExp(`^fault ${kind} pid (\\d+)$`);
+  const found = handlerLines.slice(after).find((entry) => entry.functionKey === functionKey && pattern.test(entry.line));
+  const line = found ? Promise.resolve(found.line) : new Promise<string>((resolve) => logWaiters.push({ functionKey, pattern, resolve }));
+  return line.then((text) => Number(pattern.exec(text)![1]));
+}
+
+/** True while the process exists and is not a zombie. */
+function isRunning(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** The connection opened before every fault still gets its route responses. */
+async function expectHealthyConnection(): Promise<void> {
+  const text = `still served ${Math.random()}`;
+  healthy.ws.send(text);
+  expect(JSON.parse(await healthy.nextMessage()).body).toBe(text);
+}
+
+/** Opens a connection and resolves with the 101's headers (what `$connect` answered). */
+function openWithHeaders(url: string): Promise<{ ws: WebSocket; headers: IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    let headers: IncomingHttpHeaders = {};
+    ws.once('upgrade', (res) => (headers = res.headers));
+    ws.once('open', () => resolve({ ws, headers }));
+    ws.once('error', reject);
+  });
+}
+
+/** Closes a client and waits until the gateway has run its `$disconnect`. */
+async function closeAndWait(ws: WebSocket, connectionId: string): Promise<RequestRecord> {
+  ws.close(1000);
+  return gw.waitForRecord((r) => r.eventType === 'DISCONNECT' && r.connectionId === connectionId);
+}
+
+async function connectionIdOf(client: TestClient): Promise<string> {
+  client.ws.send('who am i');
+  return JSON.parse(await client.nextMessage()).connectionId;
+}
+
+const recordsFrom = (index: number, match: (r: RequestRecord) => boolean) => gw.waitForRecord((r) => gw.records.indexOf(r) >= index && match(r));
+const devLineFor = (connectionId: string, eventType: string) => devLines.filter((line) => line.includes(connectionId) && line.includes(eventType)).at(-1);
+
+describe('a message route handler that fails', () => {
+  it.each(KINDS)('%s: the Internal server error frame, a log line, a working instance next, other connections served', async (kind) => {
+    const expected = FAULTS[kind];
+    const client = await openClient(`${gw.address.stageUrl}?token=1`);
+    const logsBefore = handlerLines.length;
+    let faultAnswered = false;
+    const answer = client.nextMessage().then((text) => {
+      faultAnswered = true;
+      return text;
+    });
+    client.ws.send(JSON.stringify({ action: 'fault', kind }));
+    const pid = await faultPid('fault', kind, logsBefore);
+    if (kind === 'loop' || kind === 'never') {
+      // The function spins or waits for a second; meanwhile the other connection is served at once.
+      await expectHealthyConnection();
+      expect(faultAnswered).toBe(false);
+    }
+    const frame = JSON.parse(await answer);
+    expect(Object.keys(frame)).toEqual(['message', 'connectionId', 'requestId']);
+    expect(frame.message).toBe('Internal server error');
+
+    const record = await gw.waitForRecord((r) => r.eventType === 'MESSAGE' && r.requestId === frame.requestId);
+    expect(record).toMatchObject({ status: 500, routeKey: 'fault', functionKey: 'fault', connectionId: frame.connectionId });
+    expect(record.integration?.error).toMatch(expected.error);
+    const line = devLines.find((l) => l.includes(frame.connectionId) && l.includes('MESSAGE') && l.includes('Internal server error'));
+    expect(line).toContain(`500 Internal server error (${record.integration!.error})`);
+
+    client.ws.send(JSON.stringify({ action: 'fault' }));
+    const next = JSON.parse(await client.nextMessage());
+    expect(next.fault).toBe('none');
+    if (expected.kills) {
+      expect(Number(next.pid)).not.toBe(pid);
+      expect(isRunning(pid)).toBe(false);
+    } else {
+      expect(Number(next.pid)).toBe(pid);
+    }
+    await expectHealthyConnection();
+    await closeAndWait(client.ws, frame.connectionId);
+  });
+});
+
+describe('a $connect handler that fails', () => {
+  it.each(KINDS)('%s: 502 on the upgrade, a log line, a working instance next, other connections served', async (kind) => {
+    const expected = FAULTS[kind];
+    const recordsBefore = gw.records.length;
+    const logsBefore = handlerLines.length;
+    const refused = await expectRefused(`${gw.address.stageUrl}?token=1&connectFault=${kind}`);
+    expect(refused.status).toBe(502);
+    expect(JSON.parse(refused.body)).toEqual({ message: 'Internal server error' });
+    const pid = await faultPid('connect', kind, logsBefore);
+
+    const record = await recordsFrom(recordsBefore, (r) => r.eventType === 'CONNECT' && r.status === 502);
+    expect(record.integration?.error).toMatch(expected.error);
+    expect(devLineFor(record.connectionId, 'CONNECT')).toContain(`refused 502: ${record.integration!.error}`);
+    // A refused connection never opened: no $disconnect for it.
+    expect(gw.records.some((r) => r.eventType === 'DISCONNECT' && r.connectionId === record.connectionId)).toBe(false);
+
+    const { ws, headers } = await openWithHeaders(`${gw.address.stageUrl}?token=1`);
+    if (expected.kills) {
+      expect(Number(headers['x-connect-pid'])).not.toBe(pid);
+      expect(isRunning(pid)).toBe(false);
+    } else {
+      expect(Number(headers['x-connect-pid'])).toBe(pid);
+    }
+    await expectHealthyConnection();
+    const opened = await recordsFrom(recordsBefore, (r) => r.eventType === 'CONNECT' && r.status === 200);
+    await closeAndWait(ws, opened.connectionId);
+  });
+});
+
+describe('an authorizer that fails', () => {
+  it.each(KINDS)('%s: 500 on the upgrade without running $connect, a log line, a working instance next', async (kind) => {
+    const expected = FAULTS[kind];
+    const recordsBefore = gw.records.length;
+    const logsBefore = handlerLines.length;
+    const refused = await expectRefused(`${gw.address.stageUrl}?token=1&authFault=${kind}`);
+    expect(refused.status).toBe(500);
+    expect(JSON.parse(refused.body)).toEqual({ message: 'Internal server error' });
+    const pid = await faultPid('auth', kind, logsBefore);
+
+    const record = await recordsFrom(recordsBefore, (r) => r.eventType === 'CONNECT' && r.status === 500);
+    expect(record.functionKey).toBeUndefined();
+    const reason = record.authorizer?.error ?? '';
+    const cause = /^authorizer "auth" \(function auth\) (failed|timed out|crashed): (.*)$/s.exec(reason);
+    expect(cause?.[2]).toMatch(expected.error);
+    expect(devLineFor(record.connectionId, 'CONNECT')).toContain(`refused 500: ${reason}`);
+
+    const { ws, headers } = await openWithHeaders(`${gw.address.stageUrl}?token=1`);
+    if (expected.kills) {
+      expect(Number(headers['x-authorizer-pid'])).not.toBe(pid);
+      expect(isRunning(pid)).toBe(false);
+    } else {
+      expect(Number(headers['x-authorizer-pid'])).toBe(pid);
+    }
+    await expectHealthyConnection();
+    const opened = await recordsFrom(recordsBefore, (r) => r.eventType === 'CONNECT' && r.status === 200);
+    await closeAndWait(ws, opened.connectionId);
+  });
+});
+
+describe('a $disconnect handler that fails', () => {
+  it.each(KINDS)('%s: logged and otherwise ignored, a working instance next, other connections served', async (kind) => {
+    const expected = FAULTS[kind];
+    const logsBefore = handlerLines.length;
+    const client = await openClient(`${gw.address.stageUrl}?token=1&disconnectFault=${kind}`);
+    const connectionId = await connectionIdOf(client);
+    const record = await closeAndWait(client.ws, connectionId);
+    const pid = await faultPid('disconnect', kind, logsBefore);
+    expect(record).toMatchObject({ status: 500, disconnectStatusCode: 1000, functionKey: 'disconnect' });
+    expect(record.integration?.error).toMatch(expected.error);
+    expect(devLineFor(connectionId, 'DISCONNECT')).toContain(`1000, $disconnect failed: ${record.integration!.error}`);
+    await expectHealthyConnection();
+
+    const other = await openClient(`${gw.address.stageUrl}?token=1`);
+    const otherId = await connectionIdOf(other);
+    const done = new Promise<string>((resolve) => logWaiters.push({ functionKey: 'disconnect', pattern: new RegExp(`^disconnect ${otherId} pid \\d+$`), resolve }));
+    expect((await closeAndWait(other.ws, otherId)).status).toBe(200);
+    const nextPid = Number(/pid (\d+)$/.exec(await done)![1]);
+    if (expected.kills) {
+      expect(nextPid).not.toBe(pid);
+      expect(isRunning(pid)).toBe(false);
+    } else {
+      expect(nextPid).toBe(pid);
+    }
+  });
+});
+
+describe('a handler module that fails to load', () => {
+  const marker = (functionKey: string) => path.join(serviceDir, 'faults', `load-${functionKey}`);
+
+  /** Makes the function's next instance fail to load: the marker, then `exit` ends its warm instance. */
+  async function breakModule(functionKey: string, retire: () => Promise<unknown>): Promise<void> {
+    await writeFile(marker(functionKey), 'broken on purpose');
+    await retire();
+  }
+  const loadError = (functionKey: string) => `Error: ${functionKey}: broken on purpose`;
+
+  it('message route: the Internal server error frame until the module loads again', async () => {
+    const client = await openClient(`${gw.address.stageUrl}?token=1`);
+    await breakModule('fault', async () => {
+      client.ws.send(JSON.stringify({ action: 'fault', kind: 'exit' }));
+      await client.nextMessage();
+    });
+    client.ws.send(JSON.stringify({ action: 'fault' }));
+    const frame = JSON.parse(await client.nextMessage());
+    expect(frame.message).toBe('Internal server error');
+    const record = await gw.waitForRecord((r) => r.requestId === frame.requestId);
+    expect(record.integration?.error).toBe(loadError('fault'));
+    expect(devLineFor(frame.connectionId, 'MESSAGE')).toContain(`500 Internal server error (${loadError('fault')})`);
+    await expectHealthyConnection();
+
+    await unlink(marker('fault'));
+    client.ws.send(JSON.stringify({ action: 'fault' }));
+    expect(JSON.parse(await client.nextMessage()).fault).toBe('none');
+    await closeAndWait(client.ws, frame.connectionId);
+  });
+
+  it('$connect: 502 until the module loads again', async () => {
+    await breakModule('connect', () => expectRefused(`${gw.address.stageUrl}?token=1&connectFault=exit`));
+    const recordsBefore = gw.records.length;
+    expect((await expectRefused(`${gw.address.stageUrl}?token=1`)).status).toBe(502);
+    const record = await recordsFrom(recordsBefore, (r) => r.eventType === 'CONNECT');
+    expect(record.integration?.error).toBe(loadError('connect'));
+    expect(devLineFor(record.connectionId, 'CONNECT')).toContain(`refused 502: ${loadError('connect')}`);
+    await expectHealthyConnection();
+
+    await unlink(marker('connect'));
+    const client = await openClient(`${gw.address.stageUrl}?token=1`);
+    await closeAndWait(client.ws, await connectionIdOf(client));
+  });
+
+  it('authorizer: 500 until the module loads again', async () => {
+    await breakModule('auth', () => expectRefused(`${gw.address.stageUrl}?token=1&authFault=exit`));
+    const recordsBefore = gw.records.length;
+    expect((await expectRefused(`${gw.address.stageUrl}?token=1`)).status).toBe(500);
+    const record = await recordsFrom(recordsBefore, (r) => r.eventType === 'CONNECT');
+    expect(record.authorizer?.error).toBe(`authorizer "auth" (function auth) could not start: ${loadError('auth')}`);
+    await expectHealthyConnection();
+
+    await unlink(marker('auth'));
+    const client = await openClient(`${gw.address.stageUrl}?token=1`);
+    await closeAndWait(client.ws, await connectionIdOf(client));
+  });
+
+  it('$disconnect: logged and ignored until the module loads again', async () => {
+    await breakModule('disconnect', async () => {
+      const client = await openClient(`${gw.address.stageUrl}?token=1&disconnectFault=exit`);
+      await closeAndWait(client.ws, await connectionIdOf(client));
+    });
+    const client = await openClient(`${gw.address.stageUrl}?token=1`);
+    const connectionId = await connectionIdOf(client);
+    const record = await closeAndWait(client.ws, connectionId);
+    expect(record).toMatchObject({ status: 500, integration: { error: loadError('disconnect') } });
+    expect(devLineFor(connectionId, 'DISCONNECT')).toContain(`1000, $disconnect failed: ${loadError('disconnect')}`);
+    await expectHealthyConnection();
+
+    await unlink(marker('disconnect'));
+    const next = await openClient(`${gw.address.stageUrl}?token=1`);
+    expect((await closeAndWait(next.ws, await connectionIdOf(next))).status).toBe(200);
+    expect(existsSync(marker('disconnect'))).toBe(false);
+  });
+});
