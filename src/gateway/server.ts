@@ -5,6 +5,7 @@ import { WebSocketServer } from 'ws';
 import type { GatewayState } from './gateway-state.js';
 import { handleUpgradeRequest, handshakeDecisions } from './handshake.js';
 import { handleManagementRequest } from './management-api.js';
+import { createRequestDeadlines } from './request-deadline.js';
 import { createPolyglotListener } from './tls.js';
 
 export interface GatewayServer {
@@ -31,18 +32,23 @@ export function createGatewayServer(state: GatewayState, certificate?: { key: st
   });
   // Slowloris: a request (upgrade or @connections) must arrive whole within the handshake timeout.
   const handshakeTimeoutMs = state.limits.handshakeTimeoutMs;
-  const httpOptions = {
-    headersTimeout: handshakeTimeoutMs,
-    requestTimeout: handshakeTimeoutMs,
-    connectionsCheckingInterval: Math.max(10, Math.min(1000, handshakeTimeoutMs / 4)),
-  };
-  const http = createServer(httpOptions, (req, res) => {
+  // A keep-alive socket idle since its last response is just closed; one stuck in a request gets 408.
+  const deadlines = createRequestDeadlines(handshakeTimeoutMs, (socket, idle) =>
+    idle ? socket.destroy() : answerClientError(Object.assign(new Error('request timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), socket),
+  );
+  const http = createServer((req, res) => {
+    const socket = req.socket;
+    if (req.complete) deadlines.disarm(socket);
+    else req.once('end', () => deadlines.disarm(socket));
+    res.once('finish', () => deadlines.arm(socket, true));
     void handleManagementRequest(state, req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
       res.end('{"message":"Internal server error"}');
     });
   });
+  http.on('connection', (socket: Duplex) => deadlines.arm(socket));
   http.on('upgrade', (req, socket, head) => {
+    deadlines.disarm(socket);
     void state.track(handleUpgradeRequest(state, wss, req, socket, head)).catch(() => socket.destroy());
   });
   http.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket));
