@@ -161,6 +161,23 @@ describe('a message route handler that fails', () => {
   });
 });
 
+describe('memorySize', () => {
+  it('sizes the heap: 200 MB of live data fits in 512 MB and kills a 128 MB instance, which is replaced', async () => {
+    const client = await openClient(`${gw.address.stageUrl}?token=1`);
+    client.ws.send(JSON.stringify({ action: 'hogLarge', mb: 200 }));
+    expect(JSON.parse(await client.nextMessage())).toMatchObject({ kept: 200 });
+    client.ws.send(JSON.stringify({ action: 'hogSmall', mb: 200 }));
+    const frame = JSON.parse(await client.nextMessage());
+    expect(frame.message).toBe('Internal server error');
+    const record = await gw.waitForRecord((r) => r.requestId === frame.requestId);
+    expect(record.integration?.error).toMatch(FAULTS.oom.error);
+    await expectHealthyConnection();
+    client.ws.send(JSON.stringify({ action: 'hogSmall', mb: 20 }));
+    expect(JSON.parse(await client.nextMessage())).toMatchObject({ kept: 20 });
+    await closeAndWait(client.ws, frame.connectionId);
+  });
+});
+
 describe('a $connect handler that fails', () => {
   it.each(KINDS)('%s: 502 on the upgrade, a log line, a working instance next, other connections served', async (kind) => {
     const expected = FAULTS[kind];
