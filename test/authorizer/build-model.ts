@@ -1,4 +1,5 @@
-import type { AuthorizerModel, FunctionModel, RouteModel, ServiceModel, WebsocketLogsModel } from '../../src/config/model.js';
+import type { AuthorizerModel, ServiceModel, WebsocketLogsModel } from '../../src/config/model.js';
+import { buildServiceModel } from '../support/service-model.js';
 
 export interface TestModelOptions {
   service?: string;
@@ -13,62 +14,16 @@ export interface TestModelOptions {
 
 /** A fully defaulted ServiceModel built by hand, for tests that must not depend on config loading. */
 export function buildTestModel(options: TestModelOptions = {}): ServiceModel {
-  const service = options.service ?? 'auth-test';
-  const stage = options.stage ?? 'dev';
-  const routes: RouteModel[] = (options.routes ?? []).map((route, index) => ({
-    ...route,
-    configPath: `functions.${route.functionKey}.events[${index}].websocket`,
-  }));
-  const functions = new Map<string, FunctionModel>();
-  for (const [key, handler] of Object.entries(options.functions ?? {})) {
-    functions.set(key, {
-      key,
-      name: `${service}-${stage}-${key}`,
-      handler,
-      runtime: 'nodejs20.x',
-      memorySize: 1024,
-      timeout: 6,
-      environment: {},
-      tags: {},
-      websocketRouteKeys: routes.filter((route) => route.functionKey === key).map((route) => route.routeKey),
-      configPath: `functions.${key}`,
-    });
-  }
-  const authorizers = new Map<string, AuthorizerModel>();
-  for (const route of routes) if (route.authorizer) authorizers.set(route.authorizer.name, route.authorizer);
-  return {
-    service,
+  return buildServiceModel({
+    service: options.service ?? 'auth-test',
     serviceDir: options.serviceDir ?? '/nonexistent',
-    configFile: `${options.serviceDir ?? '/nonexistent'}/serverless.yml`,
-    stage,
-    region: 'us-east-1',
-    provider: {
-      name: 'aws',
-      runtime: 'nodejs20.x',
-      memorySize: 1024,
-      timeout: 6,
-      environment: {},
-      tags: {},
-      stackTags: {},
-      iamRoleStatements: [],
-      iamManagedPolicies: [],
-      deploymentPrefix: 'serverless',
-      restApiLogsRoleManagedExternally: false,
-      versionFunctions: true,
-    },
-    functions,
-    websocket: {
-      apiName: `${stage}-${service}-websockets`,
-      routeSelectionExpression: '$request.body.action',
-      description: 'Serverless Websockets',
-      useProviderTags: false,
-      routes,
-      authorizers,
-      logs: options.logs,
-    },
-    package: { patterns: [], individually: false, excludeDevDependencies: true },
-    resources: { Resources: {}, Outputs: {}, Conditions: {}, extra: {} },
-    custom: options.custom ?? {},
-    plugins: [],
-  };
+    stage: options.stage,
+    functions: Object.fromEntries(Object.entries(options.functions ?? {}).map(([key, handler]) => [key, { handler }])),
+    routes: (options.routes ?? []).map((route, index) => ({
+      ...route,
+      configPath: `functions.${route.functionKey}.events[${index}].websocket`,
+    })),
+    custom: options.custom,
+    logs: options.logs,
+  });
 }

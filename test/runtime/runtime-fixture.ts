@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FunctionModel, ServiceModel } from '../../src/config/model.js';
+import { buildServiceModel } from '../support/service-model.js';
 
 export const FIXTURE_DIR = fileURLToPath(new URL('../fixtures/services/runtime-basic/', import.meta.url));
 
@@ -22,56 +23,13 @@ export function buildModel(
   functions: Record<string, FunctionSpec>,
   provider: { environment?: ServiceModel['provider']['environment'] } = {},
 ): ServiceModel {
-  const providerEnvironment = provider.environment ?? {};
-  const fns = new Map<string, FunctionModel>();
-  for (const [key, spec] of Object.entries(functions)) {
-    fns.set(key, {
-      name: `runtime-basic-dev-${key}`,
-      runtime: 'nodejs20.x',
-      memorySize: 1024,
-      timeout: 6,
-      tags: {},
-      websocketRouteKeys: [],
-      configPath: `functions.${key}`,
-      ...spec,
-      environment: { ...providerEnvironment, ...spec.environment },
-      key,
-    });
-  }
-  return {
+  return buildServiceModel({
     service: 'runtime-basic',
     serviceDir,
-    configFile: path.join(serviceDir, 'serverless.yml'),
-    stage: 'dev',
     region: 'eu-west-1',
-    provider: {
-      name: 'aws',
-      runtime: 'nodejs20.x',
-      memorySize: 1024,
-      timeout: 6,
-      environment: providerEnvironment,
-      tags: {},
-      stackTags: {},
-      iamRoleStatements: [],
-      iamManagedPolicies: [],
-      deploymentPrefix: 'serverless',
-      restApiLogsRoleManagedExternally: false,
-      versionFunctions: true,
-    },
-    functions: fns,
-    websocket: {
-      apiName: 'dev-runtime-basic-websockets',
-      routeSelectionExpression: '$request.body.action',
-      description: 'Serverless Websockets',
-      useProviderTags: false,
-      routes: [],
-      authorizers: new Map(),
-    },
-    package: { patterns: [], individually: false, excludeDevDependencies: true },
-    resources: { Resources: {}, Outputs: {}, Conditions: {}, extra: {} },
-    custom: {},
-    plugins: [],
-  };
+    functions,
+    providerEnvironment: provider.environment,
+  });
 }
 
 /** Whether a process id still names a running process (an exited one waiting to be reaped does not count). */
