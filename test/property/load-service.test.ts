@@ -174,4 +174,12 @@ describe('loadService on generated YAML', () => {
       expect(error.hint).toBeTruthy();
     }
   });
+
+  it('values nested hundreds of levels deep load; tens of thousands deep are a parse error, not a stack overflow', async () => {
+    const nested = (depth: number) => `{"service":"svc","provider":{"name":"aws"},"custom":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`;
+    expect(await loadText(nested(300))).toBe('model');
+    const outcome = await loadText(nested(20_000));
+    expect(outcome).toBeInstanceOf(WsgateError);
+    expect((outcome as WsgateError).code).toBe('CONFIG_PARSE_ERROR');
+  });
 });
