@@ -94,6 +94,28 @@ describe('wsgate connect', () => {
     expect(cli.stderr).toContain('Disconnected (code: 1000, reason: "")');
   });
 
+  it('prints the answers to piped input that ends before they arrive', async () => {
+    const invoker = createTestInvoker({
+      connect: () => ({ statusCode: 200 }),
+      echo: async (event) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        return { statusCode: 200, body: `echo: ${event.body}` };
+      },
+    });
+    gw = await startGateway(
+      buildModel([
+        { routeKey: '$connect', functionKey: 'connect' },
+        { routeKey: '$default', functionKey: 'echo', routeResponse: true },
+      ]),
+      { invoker, tls: false },
+    );
+    cli = runCli(['connect', gw.address.stageUrl, '--wait', '2000']);
+    cli.child.stdin.end('one\ntwo\n');
+    expect(await cli.exited).toBe(0);
+    expect(cli.stdout).toEqual(expect.arrayContaining(['< echo: one', '< echo: two']));
+    expect(cli.stderr).toContain('Disconnected (code: 1000, reason: "")');
+  });
+
   it('exits when the gateway closes the connection while stdin is still open', async () => {
     const invoker = createTestInvoker({ connect: () => ({ statusCode: 200 }) });
     gw = await startGateway(buildModel([{ routeKey: '$connect', functionKey: 'connect' }]), { invoker, tls: false });

@@ -8,6 +8,7 @@ interface ConnectOptions {
   query: string[];
   subprotocol: string[];
   check: boolean;
+  wait: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -21,6 +22,7 @@ export function registerConnectCommand(program: Command, setExitCode: (code: num
     .option('-q, --query <key=value>', 'query string parameter (repeatable)', collect, [])
     .option('-s, --subprotocol <protocol>', 'subprotocol to ask for (repeatable)', collect, [])
     .option('-n, --no-check', 'do not check the TLS certificate of wss:// URLs')
+    .option('-w, --wait <ms>', 'when the input ends, close after this long without a frame (answers still on their way get printed)', '1000')
     .action(async (url: string, options: ConnectOptions) => {
       setExitCode(await runConnect(url, options));
     });
@@ -28,6 +30,7 @@ export function registerConnectCommand(program: Command, setExitCode: (code: num
 
 async function runConnect(rawUrl: string, options: ConnectOptions): Promise<number> {
   const url = buildUrl(rawUrl, options.query);
+  const lingerMs = parseWait(options.wait);
   const headers = parseHeaders(options.header);
   const ws = new WebSocket(url, options.subprotocol, { headers, rejectUnauthorized: options.check });
   const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -43,7 +46,13 @@ async function runConnect(rawUrl: string, options: ConnectOptions): Promise<numb
   });
   info(`Connected to ${url} (press Ctrl-C to quit)`);
 
+  let linger: NodeJS.Timeout | undefined;
+  const closeWhenQuiet = () => {
+    clearTimeout(linger);
+    linger = setTimeout(() => ws.close(1000), lingerMs);
+  };
   ws.on('message', (data, isBinary) => {
+    if (linger) closeWhenQuiet();
     const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     out(isBinary ? `< <binary ${bytes.length} bytes: ${bytes.toString('hex')}>` : `< ${bytes.toString('utf8')}`);
   });
@@ -55,18 +64,27 @@ async function runConnect(rawUrl: string, options: ConnectOptions): Promise<numb
     if (ws.readyState === WebSocket.OPEN) ws.send(line);
   });
   input.once('close', () => {
-    if (ws.readyState === WebSocket.OPEN) ws.close(1000);
+    if (ws.readyState === WebSocket.OPEN) closeWhenQuiet();
   });
   const onSignal = () => ws.close(1000);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
   const { code, reason } = await closed;
+  clearTimeout(linger);
   input.close();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   info(`Disconnected (code: ${code}, reason: "${reason}")`);
   return 0;
+}
+
+function parseWait(raw: string): number {
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0) {
+    throw new WsgateError({ code: 'CLI_INVALID_OPTION', message: `--wait must be a whole number of milliseconds, got "${raw}".`, hint: 'For example --wait 0 to close as soon as the input ends.' });
+  }
+  return ms;
 }
 
 function buildUrl(rawUrl: string, query: readonly string[]): string {
