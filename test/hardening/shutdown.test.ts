@@ -136,6 +136,44 @@ describe('close()', () => {
   });
 });
 
+describe('close() under load', () => {
+  it('with connections opening and messages in flight: every opened connection gets exactly one $disconnect', async () => {
+    const { model } = await loadService({ serviceDir });
+    let connectsLogged = 0;
+    let onConnects: () => void = () => {};
+    const enoughConnects = new Promise<void>((resolve) => (onConnects = resolve));
+    const onLog = ({ line }: { line: string }) => {
+      if (line.startsWith('connect ') && ++connectsLogged === 13) onConnects();
+    };
+    const gw = await startGateway(model, { runtime: { onLog } });
+    const { clients } = await openConnections(gw.address.stageUrl, 10);
+    // Keep traffic going on the open connections and new handshakes arriving while close() runs.
+    for (const client of clients) for (let i = 0; i < 20; i++) client.ws.send(`message ${i}`);
+    const attempts = Array.from({ length: 20 }, () =>
+      openClient(gw.address.stageUrl).then(
+        (client) => client.closed,
+        () => 'refused' as const,
+      ),
+    );
+    // Close once a few of the new handshakes have reached $connect: others are still on their way.
+    await enoughConnects;
+    await gw.close();
+    for (const client of clients) expect(await client.closed).toEqual({ code: 1001, reason: 'Going away' });
+    const outcomes = await Promise.all(attempts);
+    for (const outcome of outcomes) if (outcome !== 'refused') expect(outcome.code).toBe(1001);
+    const accepted = gw.records.filter((r) => r.eventType === 'CONNECT' && r.status === 200).map((r) => r.connectionId);
+    const disconnected = gw.records.filter((r) => r.eventType === 'DISCONNECT').map((r) => r.connectionId);
+    expect(accepted.length).toBeGreaterThanOrEqual(10);
+    console.log(`close() under load: ${accepted.length} accepted, ${outcomes.filter((o) => o === 'refused').length} of 20 late attempts refused`);
+    expect([...disconnected].sort()).toEqual([...accepted].sort());
+    // The handler saw the same: one $disconnect per $connect it accepted.
+    const connects = lifecycle().filter((line) => line.startsWith('connect ')).map((line) => line.split(' ')[1]);
+    const disconnects = lifecycle().filter((line) => line.startsWith('disconnect ')).map((line) => line.split(' ')[1]);
+    expect([...disconnects].sort()).toEqual([...connects].sort());
+    expect(processesInServiceDir()).toEqual([]);
+  });
+});
+
 describe('close() with a client that never answers the close frame', () => {
   it('drops it after the grace period; its $disconnect still runs with 1001', async () => {
     const { model } = await loadService({ serviceDir });
