@@ -339,3 +339,34 @@ describe('a handler module that fails to load', () => {
     expect(existsSync(marker('disconnect'))).toBe(false);
   });
 });
+
+// Last: the storm leaves several warm instances of `fault`, which the tests above assume is alone.
+describe('a storm of failing invocations', () => {
+  it('answers each one once, while the other connection and @connections keep working', async () => {
+    const clients = await Promise.all(Array.from({ length: 4 }, () => openClient(`${gw.address.stageUrl}?token=1`)));
+    const kinds: Kind[] = ['throw', 'exit', 'reject', 'hang', 'exit', 'oom', 'throw', 'exit'];
+    const perClient = 10;
+    const frames = clients.map((client) => Promise.all(Array.from({ length: perClient }, () => client.nextMessage())));
+    clients.forEach((client, c) => {
+      for (let i = 0; i < perClient; i++) client.ws.send(JSON.stringify({ action: 'fault', kind: kinds[(c + i) % kinds.length] }));
+    });
+    // Meanwhile the other connection is answered, by route response and by an @connections post.
+    await expectHealthyConnection();
+    const healthyId = await connectionIdOf(healthy);
+    const post = await fetch(`${gw.address.connectionsUrl}/${encodeURIComponent(healthyId)}`, { method: 'POST', body: 'during the storm' });
+    expect(post.status).toBe(200);
+    expect(await healthy.nextMessage()).toBe('during the storm');
+
+    const answered = (await Promise.all(frames)).flat().map((text) => JSON.parse(text));
+    expect(answered).toHaveLength(clients.length * perClient);
+    for (const frame of answered) expect(frame.message).toBe('Internal server error');
+    expect(new Set(answered.map((frame) => frame.requestId)).size).toBe(answered.length);
+    // Each client got exactly its own answers, and nothing more arrives afterwards: a last echo comes next.
+    for (const client of clients) {
+      client.ws.send('after the storm');
+      expect(JSON.parse(await client.nextMessage()).body).toBe('after the storm');
+    }
+    await expectHealthyConnection();
+    for (const client of clients) await closeAndWait(client.ws, await connectionIdOf(client));
+  });
+});
