@@ -1,0 +1,139 @@
+// `npm run bench`: every scenario against wsgate and the baselines in one run, one table with ratios.
+//
+//   npm run bench                      full run (several minutes on 2 cores)
+//   BENCH_QUICK=1 npm run bench        a short run: fewer levels, one run each
+//   BENCH_RUNS=5                       runs per measurement (median, min–max); default 3 (quick: 1)
+//   BENCH_OFFLINE=none|inprocess|all   which serverless-offline modes to run (default all)
+//   BENCH_PACKAGE=0                    skip `wsgate package` against `serverless package`
+//   BENCH_JSON=file                    also write every figure as JSON
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { createPeakSampler } from './lib/process-memory.js';
+import { measureBroadcast, measureChurn, measureIdle, measureMessages } from './lib/scenarios.js';
+import { measureStartup } from './lib/measure-startup.js';
+import { formatReport } from './lib/format-report.js';
+import { BENCH_DIR, ensureServerlessOffline, startBareAsync, startBareEcho, startServerlessOffline, startWsgate } from './lib/targets.js';
+
+const env = process.env;
+const quick = env.BENCH_QUICK === '1' || process.argv.includes('--quick');
+const runs = Number(env.BENCH_RUNS ?? (quick ? 1 : 3));
+const offlineModes = env.BENCH_OFFLINE ?? 'all';
+const settings = {
+  levels: quick ? [1, 100] : [1, 10, 100, 1000],
+  messagesPerConnection: quick ? { 1: 1000, 10: 200, 100: 40, 1000: 4 } : { 1: 3000, 10: 600, 100: 100, 1000: 10 },
+  payloadBytes: 128,
+  deadlineMs: quick ? 4000 : 8000,
+  graceMs: 5000,
+  churn: { total: quick ? 400 : 2000, concurrency: 10, deadlineMs: quick ? 4000 : 8000 },
+  idle: { connections: quick ? 2000 : 10_000 },
+  broadcast: { listeners: quick ? 200 : 1000, rounds: quick ? 2 : 5, deadlineMs: 30_000 },
+};
+const log = (line) => process.stderr.write(`${line}\n`);
+
+const results = { settings, runs, quick, machine: describeMachine(), versions: {}, targets: {} };
+
+function describeMachine() {
+  const cpus = os.cpus();
+  return { cpu: `${cpus.length} × ${cpus[0]?.model ?? 'unknown'}`, memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`, os: `${os.type()} ${os.release()}`, node: process.version };
+}
+
+async function repeat(count, measure) {
+  const out = [];
+  for (let i = 0; i < count; i++) out.push(await measure());
+  return out;
+}
+
+/** Runs the listed scenarios on one freshly started target; (d) gets a fresh start of its own. */
+async function benchTarget(key, start, scenarios, runsHere = runs) {
+  const entry = (results.targets[key] = { messages: {}, errors: [] });
+  let target;
+  try {
+    target = await start();
+    entry.name = target.name;
+    log(`— ${target.name}`);
+    const sampler = createPeakSampler(target.pid);
+    try {
+      for (const action of scenarios.messages ?? []) {
+        // Warm-up: the handler pool grows to its working size; not counted.
+        await measureMessages(target, sampler, { action, connections: 100, messages: 5, payloadBytes: settings.payloadBytes, deadlineMs: 10_000, graceMs: settings.graceMs });
+        entry.messages[action] = {};
+        for (const connections of settings.levels) {
+          const measure = () =>
+            measureMessages(target, sampler, { action, connections, messages: settings.messagesPerConnection[connections], payloadBytes: settings.payloadBytes, deadlineMs: settings.deadlineMs, graceMs: settings.graceMs });
+          entry.messages[action][connections] = await repeat(runsHere, measure);
+          const last = entry.messages[action][connections].at(-1);
+          log(`  ${action} C=${connections}: ${last.perSecond.toFixed(0)} msg/s, p99 ${last.p99?.toFixed(1)} ms, lost ${last.lost}, error frames ${last.errorFrames}`);
+        }
+      }
+      if (scenarios.churn) {
+        entry.churn = await repeat(runsHere, () => measureChurn(target, sampler, settings.churn));
+        log(`  churn: ${entry.churn.at(-1).perSecond.toFixed(0)} connects/s`);
+      }
+      if (scenarios.broadcast) {
+        entry.broadcast = await measureBroadcast(target, sampler, settings.broadcast);
+        log(`  broadcast: ${entry.broadcast.p50?.toFixed(0)} ms to reach ${settings.broadcast.listeners}, lost ${entry.broadcast.lost}`);
+      }
+    } finally {
+      sampler.stop();
+      await target.stop();
+    }
+    if (scenarios.idle) {
+      const fresh = await start();
+      try {
+        entry.idle = await measureIdle(fresh, settings.idle);
+        log(`  idle: ${(entry.idle.processBytesPerConnection / 1024).toFixed(1)} KiB per connection`);
+      } finally {
+        await fresh.stop();
+      }
+    }
+  } catch (err) {
+    entry.errors.push(String(err?.message ?? err));
+    log(`  failed: ${err?.message ?? err}`);
+    await target?.stop();
+  }
+}
+
+const started = Date.now();
+await benchTarget('bareEcho', startBareEcho, { messages: ['echo'], churn: true, idle: true });
+await benchTarget('bareAsync', startBareAsync, { messages: ['echo'] });
+await benchTarget('wsgate', startWsgate, { messages: ['echo', 'post'], churn: true, broadcast: true, idle: true });
+
+if (offlineModes !== 'none') {
+  let install;
+  try {
+    install = ensureServerlessOffline(log);
+    results.versions.serverless = install.versions.serverless;
+    results.versions.serverlessOffline = install.versions.offline;
+  } catch (err) {
+    results.offlineSkipped = `serverless-offline could not be installed: ${err.message}`;
+    log(`Skipping serverless-offline: ${results.offlineSkipped}`);
+  }
+  if (install) {
+    // serverless-offline is slow enough that one run per level keeps the whole bench bounded.
+    const offlineRuns = Number(env.BENCH_OFFLINE_RUNS ?? 1);
+    const scenarios = { messages: ['echo', 'post'], churn: true, broadcast: true };
+    await benchTarget('offlineInProcess', () => startServerlessOffline(install, true), scenarios, offlineRuns);
+    if (offlineModes === 'all') await benchTarget('offlineDefault', () => startServerlessOffline(install, false), scenarios, offlineRuns);
+  }
+}
+
+log('— wsgate dev start-up on examples/chat');
+results.startup = await measureStartup(quick ? 3 : 7);
+
+if (env.BENCH_PACKAGE !== '0' && !quick) {
+  log('— wsgate package against serverless package (bench/package.mjs)');
+  try {
+    const output = execFileSync(process.execPath, [join(BENCH_DIR, 'package.mjs'), '--functions', '100', '--runs', '3'], { encoding: 'utf8' });
+    const median = (label) => Number(new RegExp(`${label}\\s+median\\s+(\\d+)`).exec(output)?.[1]);
+    results.package = { wsgateMs: median('wsgate package'), serverlessMs: median('serverless package') };
+  } catch (err) {
+    results.package = { error: String(err.message).split('\n')[0] };
+  }
+}
+
+results.versions.ws = JSON.parse(readFileSync(join(BENCH_DIR, '../node_modules/ws/package.json'), 'utf8')).version;
+results.elapsedSeconds = Math.round((Date.now() - started) / 1000);
+if (env.BENCH_JSON) writeFileSync(env.BENCH_JSON, JSON.stringify(results, null, 2));
+process.stdout.write(formatReport(results));

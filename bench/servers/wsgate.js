@@ -1,0 +1,11 @@
+// wsgate's gateway on the bench service, logs off (no observers), as `wsgate dev` runs it otherwise:
+// real handler processes, TLS on the same port for the handlers' SDK calls.
+import { fileURLToPath } from 'node:url';
+import { createGateway, loadService } from '../../dist/index.js';
+
+const serviceDir = fileURLToPath(new URL('../service/', import.meta.url));
+const { model } = await loadService({ serviceDir, env: { ...process.env, OFFLINE_ENDPOINT: '' } });
+const gateway = createGateway(model, { port: 0, runtime: { onLog: () => {} } });
+const address = await gateway.listen();
+process.stdout.write(`${JSON.stringify({ port: address.port, stage: gateway.stage })}\n`);
+process.on('SIGTERM', () => void gateway.close().then(() => process.exit(0)));
