@@ -5,6 +5,7 @@ import AWS from 'aws-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GatewayOptions } from '../../src/gateway/create-gateway.js';
 import { buildModel } from '../support/build-model.js';
+import { runCli } from '../support/child-cli.js';
 import { startGateway, type RunningGateway } from '../support/start-gateway.js';
 import { createTestInvoker, type TestInvoker } from '../support/test-invoker.js';
 import { openClient, type TestClient } from '../support/ws-client.js';
@@ -202,6 +203,25 @@ describe('idle timeout (10 min) and maximum duration (2 h), with the fast clock'
     client.ws.send('still open');
     expect(await client.nextMessage()).toBe('still open');
     client.ws.close();
+  });
+});
+
+describe('wsgate dev time-limit flags', () => {
+  it('--idle-timeout 0.3 closes an idle connection with 1001 after 300 ms and logs its $disconnect', async () => {
+    const config = new URL('../fixtures/services/hardening-limits-runtime/serverless.yml', import.meta.url).pathname;
+    const cli = runCli(['dev', '--config', config, '--port', '0', '--no-watch', '--idle-timeout', '0.3', '--max-duration', '0']);
+    try {
+      const line = await cli.waitForLine(/WebSocket:/);
+      const port = Number(/ws:\/\/127\.0\.0\.1:(\d+)/.exec(line)?.[1]);
+      const client = await openClient(`ws://127.0.0.1:${port}/dev`);
+      const opened = performance.now();
+      expect(await client.closed).toEqual({ code: 1001, reason: 'Going away' });
+      expect(performance.now() - opened).toBeGreaterThanOrEqual(280);
+      expect(await cli.waitForLine(/DISCONNECT/)).toContain('1001');
+    } finally {
+      cli.child.kill('SIGINT');
+      await cli.exited;
+    }
   });
 });
 
