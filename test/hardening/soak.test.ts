@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import AWS from 'aws-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadService } from '../../src/config/load.js';
 import { startGateway, type RunningGateway } from '../support/start-gateway.js';
@@ -14,7 +15,7 @@ const serviceDir = fileURLToPath(new URL('../fixtures/services/hardening-soak-ba
 const CONNECTIONS = 20;
 const MESSAGES = 40; // per connection: half echoed by route response, half by posts from the handler
 const PARTS = 3; // posts per `post` message, sent one after the other by one invocation
-const OUTSIDE_POSTS = 20; // per connection, by the test through the SDK v3, one after the other
+const OUTSIDE_POSTS = 20; // per connection, by the test through the SDK v3 (even) or v2 (odd), one after the other
 
 let gw: RunningGateway;
 beforeAll(async () => {
@@ -102,21 +103,20 @@ describe('soak', () => {
         }
       }
     });
-    const sdk = new ApiGatewayManagementApiClient({
-      endpoint: gw.address.managementEndpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'AKIDSOAK', secretAccessKey: 'soak' },
-    });
+    const credentials = { accessKeyId: 'AKIDSOAK', secretAccessKey: 'soak' };
+    const v3 = new ApiGatewayManagementApiClient({ endpoint: gw.address.managementEndpoint, region: 'us-east-1', credentials });
+    const v2 = new AWS.ApiGatewayManagementApi({ apiVersion: '2018-11-29', endpoint: gw.address.managementEndpoint, region: 'us-east-1', credentials: new AWS.Credentials(credentials) });
     await Promise.all(
       ids.map(async (connectionId, c) => {
         for (let k = 0; k < OUTSIDE_POSTS; k++) {
           const frame = `c${c}outside#${k}`;
           expected[c]!.add(frame);
-          await sdk.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(frame) }));
+          if (c % 2 === 0) await v3.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(frame) }));
+          else await v2.postToConnection({ ConnectionId: connectionId, Data: Buffer.from(frame) }).promise();
         }
       }),
     );
-    sdk.destroy();
+    v3.destroy();
     // Every message was routed and answered (its frames and posts are written before its record)…
     await gw.waitForRecord(() => gw.records.filter((r) => r.eventType === 'MESSAGE').length >= messageRecords + CONNECTIONS * MESSAGES);
     // …so a last echo on each connection arrives after all of them: TCP keeps a connection's frames in order.
@@ -166,6 +166,58 @@ describe('soak', () => {
     await Promise.all(clients.map((client) => (client.ws.close(1000), client.closed)));
     for (const id of ids) await gw.waitForRecord((r) => r.eventType === 'DISCONNECT' && r.connectionId === id);
     expect(gw.records.filter((r) => r.eventType === 'DISCONNECT' && ids.includes(r.connectionId) && r.status === 200)).toHaveLength(CONNECTIONS);
+  });
+});
+
+describe('churn', () => {
+  it('200 connections come and go (close frames and drops): one $disconnect each, with the right code, and no id outlives its connection', async () => {
+    const ROUNDS = 200;
+    const CONCURRENCY = 20;
+    const before = gw.records.length;
+    let next = 0;
+    const ended = new Map<string, number>(); // churn id → the close code the gateway should report
+    const worker = async () => {
+      while (next < ROUNDS) {
+        const i = next++;
+        const id = `churn${i}`;
+        const client = await openClient(gw.address.stageUrl);
+        client.ws.send(JSON.stringify({ action: 'echo', id }));
+        expect(await client.nextMessage()).toBe(id);
+        client.ws.send(JSON.stringify({ action: 'post', id, parts: 2 }));
+        expect([await client.nextMessage(), await client.nextMessage()]).toEqual([`${id}#0`, `${id}#1`]);
+        if (i % 3 === 0) {
+          client.ws.terminate();
+          ended.set(id, 1006);
+        } else {
+          client.ws.close(4000 + (i % 100), 'bye');
+          ended.set(id, 4000 + (i % 100));
+          await client.closed;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+
+    const recent = () => gw.records.slice(before);
+    const connected = recent().filter((r) => r.eventType === 'CONNECT' && r.status === 200).map((r) => r.connectionId);
+    expect(connected).toHaveLength(ROUNDS);
+    for (const connectionId of connected) await gw.waitForRecord((r) => r.eventType === 'DISCONNECT' && r.connectionId === connectionId);
+    const disconnects = recent().filter((r) => r.eventType === 'DISCONNECT');
+    expect(disconnects).toHaveLength(ROUNDS);
+    expect(new Set(disconnects.map((r) => r.connectionId)).size).toBe(ROUNDS);
+    for (const [id, code] of ended) {
+      const message = recent().find((r) => r.eventType === 'MESSAGE' && r.requestBody === JSON.stringify({ action: 'echo', id }))!;
+      const disconnect = disconnects.find((r) => r.connectionId === message.connectionId)!;
+      expect(disconnect).toMatchObject({ status: 200, disconnectStatusCode: code });
+    }
+    // A closed connection is gone for @connections too.
+    const sdk = new ApiGatewayManagementApiClient({ endpoint: gw.address.managementEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKID', secretAccessKey: 's' } });
+    for (const connectionId of connected.slice(0, 20)) {
+      await expect(sdk.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from('late') }))).rejects.toMatchObject({ name: 'GoneException' });
+    }
+    sdk.destroy();
+    for (const connectionId of connected) {
+      expect((await fetch(`${gw.address.connectionsUrl}/${encodeURIComponent(connectionId)}`)).status).toBe(410);
+    }
   });
 });
 
