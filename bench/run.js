@@ -6,6 +6,8 @@
 //   BENCH_OFFLINE=none|inprocess|all   which serverless-offline modes to run (default all)
 //   BENCH_PACKAGE=0                    skip `wsgate package` against `serverless package`
 //   BENCH_JSON=file                    also write every figure as JSON
+//   BENCH_TARGETS=wsgate,bareEcho      only these servers (bareEcho, bareAsync, wsgate, offline)
+//   BENCH_STARTUP=0                    skip the start-up measurement
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -46,7 +48,10 @@ async function repeat(count, measure) {
 }
 
 /** Runs the listed scenarios on one freshly started target; (d) gets a fresh start of its own. */
+const selected = env.BENCH_TARGETS ? new Set(env.BENCH_TARGETS.split(',')) : undefined;
+
 async function benchTarget(key, start, scenarios, runsHere = runs) {
+  if (selected && !selected.has(key) && !(key.startsWith('offline') && selected.has('offline'))) return;
   const entry = (results.targets[key] = { messages: {}, errors: [] });
   let target;
   try {
@@ -100,7 +105,7 @@ await benchTarget('bareEcho', startBareEcho, { messages: ['echo'], churn: true, 
 await benchTarget('bareAsync', startBareAsync, { messages: ['echo'] });
 await benchTarget('wsgate', startWsgate, { messages: ['echo', 'post'], churn: true, broadcast: true, idle: true });
 
-if (offlineModes !== 'none') {
+if (offlineModes !== 'none' && (!selected || selected.has('offline'))) {
   let install;
   try {
     install = ensureServerlessOffline(log);
@@ -119,8 +124,10 @@ if (offlineModes !== 'none') {
   }
 }
 
-log('— wsgate dev start-up on examples/chat');
-results.startup = await measureStartup(quick ? 3 : 7);
+if (env.BENCH_STARTUP !== '0') {
+  log('— wsgate dev start-up on examples/chat');
+  results.startup = await measureStartup(quick ? 3 : 7);
+}
 
 if (env.BENCH_PACKAGE !== '0' && !quick) {
   log('— wsgate package against serverless package (bench/package.mjs)');

@@ -5,7 +5,11 @@ import { createGateway, loadService } from '../../dist/index.js';
 
 const serviceDir = fileURLToPath(new URL('../service/', import.meta.url));
 const { model } = await loadService({ serviceDir, env: { ...process.env, OFFLINE_ENDPOINT: '' } });
-const gateway = createGateway(model, { port: 0, runtime: { onLog: () => {} } });
+// bench/profile.js: handler instances profile themselves too, and write their profiles when their channel closes.
+const profileDir = process.env.BENCH_PROFILE_DIR;
+const hook = fileURLToPath(new URL('../lib/profile-hook.cjs', import.meta.url));
+const env = profileDir ? { NODE_OPTIONS: `--require ${hook}`, BENCH_PROFILE_DIR: profileDir } : undefined;
+const gateway = createGateway(model, { port: 0, runtime: { onLog: () => {}, env } });
 const address = await gateway.listen();
 process.stdout.write(`${JSON.stringify({ port: address.port, stage: gateway.stage })}\n`);
-process.on('SIGTERM', () => void gateway.close().then(() => process.exit(0)));
+process.on('SIGTERM', () => (profileDir ? process.exit(0) : void gateway.close().then(() => process.exit(0))));

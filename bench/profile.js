@@ -1,0 +1,55 @@
+// Profiles the gateway under one load: `node --cpu-prof` on the wsgate server process, then the functions with
+// the most self time.   npm run build && node bench/profile.js [echo|post] [connections=100] [seconds=5]
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { runClient } from './lib/run-client.js';
+import { BENCH_DIR } from './lib/targets.js';
+
+const [action = 'echo', connections = '100', seconds = '5'] = process.argv.slice(2);
+const dir = join(BENCH_DIR, '.scratch/profiles');
+rmSync(dir, { recursive: true, force: true });
+mkdirSync(dir, { recursive: true });
+
+const server = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, join(BENCH_DIR, 'servers/wsgate.js')], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, BENCH_PROFILE_DIR: dir },
+});
+const { port } = await new Promise((resolve) => createInterface({ input: server.stdout }).once('line', (line) => resolve(JSON.parse(line))));
+const url = `ws://127.0.0.1:${port}/?token=bench`;
+const load = { kind: 'messages', url, action, connections: Number(connections), payloadBytes: 128, graceMs: 5000 };
+await runClient({ ...load, messages: 5, deadlineMs: 10_000 });
+const result = await runClient({ ...load, messages: 1e9, deadlineMs: Number(seconds) * 1000 });
+console.log(`${action} C=${connections}: ${result.perSecond.toFixed(0)} msg/s, p50 ${result.p50?.toFixed(1)} ms, p99 ${result.p99?.toFixed(1)} ms, lost ${result.lost}`);
+await new Promise((resolve) => {
+  server.once('exit', resolve);
+  server.kill('SIGTERM');
+});
+
+// Handler instances write their profiles once they see the gateway's channel close.
+await new Promise((resolve) => setTimeout(resolve, 1500));
+const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+report('gateway process', files.filter((f) => !f.startsWith('handler-')));
+report('all handler instances together', files.filter((f) => f.startsWith('handler-')));
+
+function report(title, names) {
+  const self = new Map();
+  for (const file of names) {
+    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+    const dt = profile.timeDeltas;
+    for (let i = 0; i < profile.samples.length; i++) {
+      const { functionName, url: source, lineNumber } = byId.get(profile.samples[i]).callFrame;
+      const key = `${functionName || '(anonymous)'} ${source.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/(dist|bench)\//, '$1/')}:${lineNumber + 1}`;
+      self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0));
+    }
+  }
+  const idle = self.get('(idle) :0') ?? 0;
+  self.delete('(idle) :0');
+  const busy = [...self.values()].reduce((a, b) => a + b, 0);
+  console.log(`\n${title} (${names.length} profile(s)): ${(busy / 1e6).toFixed(1)} s busy, ${(idle / 1e6).toFixed(1)} s idle; top self time, % of busy`);
+  for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 25))) {
+    console.log(`${((us / busy) * 100).toFixed(1).padStart(5)} %  ${key}`);
+  }
+}
