@@ -294,6 +294,26 @@ describe('a handler module that fails to load', () => {
     await closeAndWait(client.ws, frame.connectionId);
   });
 
+  it('message route: a missing file, then a syntax error, then a fixed file, each seen by the next call', async () => {
+    const client = await openClient(`${gw.address.stageUrl}?token=1`);
+    const call = async () => {
+      client.ws.send(JSON.stringify({ action: 'later' }));
+      const text = await client.nextMessage();
+      if (!text.startsWith('{"message": "Internal server error"')) return { answer: text };
+      const frame = JSON.parse(text);
+      return { error: (await gw.waitForRecord((r) => r.requestId === frame.requestId)).integration?.error };
+    };
+    // Lambda's own texts for a module it cannot find and for a syntax error (docs/runtime.md).
+    expect(await call()).toEqual({ error: "Runtime.ImportModuleError: Error: Cannot find module 'later'\nRequire stack:\n- /var/runtime/index.mjs" });
+    await expectHealthyConnection();
+    await writeFile(path.join(serviceDir, 'later.mjs'), 'export const handler = async () => ({ body: "fixed" ;\n');
+    expect((await call()).error).toMatch(/^Runtime\.UserCodeSyntaxError: SyntaxError: /);
+    await expectHealthyConnection();
+    await writeFile(path.join(serviceDir, 'later.mjs'), 'export const handler = async () => ({ body: "fixed" });\n');
+    expect(await call()).toEqual({ answer: 'fixed' });
+    await closeAndWait(client.ws, await connectionIdOf(client));
+  });
+
   it('$connect: 502 until the module loads again', async () => {
     await breakModule('connect', () => expectRefused(`${gw.address.stageUrl}?token=1&connectFault=exit`));
     const recordsBefore = gw.records.length;
