@@ -36,6 +36,7 @@ export class HandlerInstance {
   /** Set when watch mode asked for fresh code: the instance serves nothing more. */
   retired = false;
   private running: ((outcome: RunOutcome) => void) | undefined;
+  private runningRequestId: string | undefined;
   private settleReady!: (outcome: InitOutcome) => void;
   private exitOutcome: ExitOutcome | undefined;
 
@@ -55,7 +56,7 @@ export class HandlerInstance {
       const lines = createInterface({ input: this.child[stream]!, crlfDelay: Infinity });
       lines.on('line', (line) => options.onLog({ functionKey: options.functionKey, stream, line }));
     }
-    this.child.on('message', (message: ChildMessage) => this.receive(message));
+    this.child.on('message', (message: unknown) => this.receive(message));
     this.exited = new Promise((resolve) => {
       let exit: ExitOutcome | undefined;
       let drained = !this.child.connected;
@@ -102,9 +103,12 @@ export class HandlerInstance {
     return this.exitOutcome === undefined;
   }
 
-  private receive(message: ChildMessage): void {
+  private receive(message: unknown): void {
+    // Handler code can call process.send() too: anything but the runner's messages is ignored, never thrown on.
+    if (!isChildMessage(message)) return;
     if (message.type === 'ready' || message.type === 'init-error') this.settleReady(message);
     else if (message.type === 'result') {
+      if (message.awsRequestId !== this.runningRequestId) return;
       const running = this.running;
       this.running = undefined;
       running?.(message);
@@ -116,6 +120,7 @@ export class HandlerInstance {
     if (this.exitOutcome) return Promise.resolve(this.exitOutcome);
     return new Promise((resolve) => {
       this.running = resolve;
+      this.runningRequestId = message.awsRequestId;
       try {
         this.child.send(message);
       } catch {
@@ -136,4 +141,10 @@ export class HandlerInstance {
     }
     return this.exited;
   }
+}
+
+function isChildMessage(message: unknown): message is ChildMessage {
+  if (message === null || typeof message !== 'object') return false;
+  const { type } = message as { type?: unknown };
+  return type === 'ready' || type === 'init-error' || type === 'result';
 }

@@ -161,6 +161,18 @@ describe('a message route handler that fails', () => {
   });
 });
 
+describe('a handler that uses the runtime\'s IPC channel', () => {
+  it('stray and forged messages (null, text, a result for another request) change nothing', async () => {
+    const client = await openClient(`${gw.address.stageUrl}?token=1`);
+    client.ws.send(JSON.stringify({ action: 'fault', kind: 'meddle' }));
+    expect(JSON.parse(await client.nextMessage())).toMatchObject({ fault: 'meddled' });
+    client.ws.send(JSON.stringify({ action: 'fault' }));
+    expect(JSON.parse(await client.nextMessage())).toMatchObject({ fault: 'none' });
+    await expectHealthyConnection();
+    await closeAndWait(client.ws, await connectionIdOf(client));
+  });
+});
+
 describe('memorySize', () => {
   it('sizes the heap: 200 MB of live data fits in 512 MB and kills a 128 MB instance, which is replaced', async () => {
     const client = await openClient(`${gw.address.stageUrl}?token=1`);
