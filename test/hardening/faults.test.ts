@@ -173,6 +173,24 @@ describe('a handler that uses the runtime\'s IPC channel', () => {
   });
 });
 
+describe('a response over Lambda\'s 6 MB limit', () => {
+  it('is an integration failure: the Internal server error frame, and the instance serves on', async () => {
+    const client = await openClient(`${gw.address.stageUrl}?token=1`);
+    client.ws.send(JSON.stringify({ action: 'fault', kind: 'huge' }));
+    const frame = JSON.parse(await client.nextMessage());
+    expect(frame.message).toBe('Internal server error');
+    const record = await gw.waitForRecord((r) => r.requestId === frame.requestId);
+    // The response is the JSON of { statusCode, body }: 7 MiB of body plus 28 bytes of JSON around it.
+    expect(record.integration?.error).toBe(
+      `Function.ResponseSizeTooLarge: Response payload size (${7 * 1024 * 1024 + 28} bytes) exceeded maximum allowed payload size (6291556 bytes).`,
+    );
+    client.ws.send(JSON.stringify({ action: 'fault' }));
+    expect(JSON.parse(await client.nextMessage()).fault).toBe('none');
+    await expectHealthyConnection();
+    await closeAndWait(client.ws, frame.connectionId);
+  });
+});
+
 describe('memorySize', () => {
   it('sizes the heap: 200 MB of live data fits in 512 MB and kills a 128 MB instance, which is replaced', async () => {
     const client = await openClient(`${gw.address.stageUrl}?token=1`);

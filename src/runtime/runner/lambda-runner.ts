@@ -49,9 +49,19 @@ function serialize(value: unknown): { ok: true; text?: string } | { ok: false } 
   }
 }
 
+/** Lambda's limit on a synchronous invocation's response, in bytes. */
+const MAX_RESPONSE_BYTES = 6_291_556;
+
 function complete(invocation: Invocation, result: unknown): void {
   const serialized = serialize(result);
-  if (serialized.ok) {
+  const bytes = serialized.ok && serialized.text !== undefined ? Buffer.byteLength(serialized.text) : 0;
+  if (bytes > MAX_RESPONSE_BYTES) {
+    const error = {
+      errorType: 'Function.ResponseSizeTooLarge',
+      errorMessage: `Response payload size (${bytes} bytes) exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+    };
+    finish(invocation, { type: 'result', awsRequestId: invocation.awsRequestId, ok: false, error });
+  } else if (serialized.ok) {
     finish(invocation, { type: 'result', awsRequestId: invocation.awsRequestId, ok: true, value: serialized.text });
   } else {
     const error = toLambdaError(new Error('Unable to stringify response body'));
