@@ -15,6 +15,8 @@ export interface RequestDeadlines {
  */
 export function createRequestDeadlines(timeoutMs: number, onExpired: (socket: Duplex, idle: boolean) => void): RequestDeadlines {
   const timers = new WeakMap<Duplex, NodeJS.Timeout>();
+  // One 'close' listener per socket, not one per request of a keep-alive socket.
+  const watched = new WeakSet<Duplex>();
   const disarm = (socket: Duplex) => {
     clearTimeout(timers.get(socket));
     timers.delete(socket);
@@ -22,7 +24,10 @@ export function createRequestDeadlines(timeoutMs: number, onExpired: (socket: Du
   return {
     arm(socket, idle = false) {
       if (socket.destroyed) return;
-      if (!timers.has(socket)) socket.once('close', () => disarm(socket));
+      if (!watched.has(socket)) {
+        watched.add(socket);
+        socket.once('close', () => disarm(socket));
+      }
       clearTimeout(timers.get(socket));
       const timer = setTimeout(() => {
         timers.delete(socket);
