@@ -82,22 +82,24 @@ async function runDev(options: DevOptions): Promise<number> {
   print(`  WebSocket:    ${address.url}  or  ${address.stageUrl}  (wss:// too)`);
   print(`  @connections: ${address.connectionsUrl}/{connectionId}`);
   print(`  Routes:       ${model.websocket.routes.map((r) => `${r.routeKey} → ${r.functionKey}`).join(', ') || '(none)'}`);
-  print('Press Ctrl-C to stop.');
-
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
-  print(`${signal}: closing connections (running $disconnect)… press Ctrl-C again to quit at once.`);
-  const force = () => {
+  // Listening before saying so: a signal sent as soon as the prompt shows must not find Node's default handler.
+  let signals = 0;
+  let stop!: (signal: NodeJS.Signals) => void;
+  const stopped = new Promise<NodeJS.Signals>((resolve) => (stop = resolve));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (++signals === 1) return stop(signal);
     process.stderr.write('Stopped without waiting for $disconnect.\n');
     process.exit(130);
   };
-  process.once('SIGINT', force);
-  process.once('SIGTERM', force);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  print('Press Ctrl-C to stop.');
+
+  const signal = await stopped;
+  print(`${signal}: closing connections (running $disconnect)… press Ctrl-C again to quit at once.`);
   await gateway.close();
-  process.off('SIGINT', force);
-  process.off('SIGTERM', force);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
   await logs.close();
   print('Stopped.');
   return 0;
