@@ -223,6 +223,36 @@ describe('SigV4 signatures on @connections (requireSignatures)', () => {
     other.client.ws.close();
   });
 
+  it('wsgate dev --verify-signatures accepts the shell credentials and refuses a wrong secret', async () => {
+    const shell = { accessKeyId: 'AKIDFROMTHESHELL', secretAccessKey: 'shell-secret' };
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    process.env.AWS_ACCESS_KEY_ID = shell.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = shell.secretAccessKey;
+    try {
+      cli = runCli(['dev', '--config', `${fixture('hardening-limits-runtime')}serverless.yml`, '--port', '0', '--no-watch', '--verify-signatures']);
+    } finally {
+      for (const [name, value] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+    const line = await cli.waitForLine(/WebSocket:/);
+    const port = Number(/ws:\/\/127\.0\.0\.1:(\d+)/.exec(line)?.[1]);
+    const client = await openClient(`ws://127.0.0.1:${port}/dev`);
+    const connectionId = /CONNECT\s+(\S+)/.exec(await cli.waitForLine(/CONNECT .*accepted/))![1]!;
+    const api = (credentials: typeof shell) =>
+      new ApiGatewayManagementApiClient({ endpoint: `http://127.0.0.1:${port}/dev`, region: 'us-east-1', credentials, maxAttempts: 1 });
+    await api(shell).send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from('from the shell') }));
+    expect(await client.nextMessage()).toBe('from the shell');
+    const refused = await api({ ...shell, secretAccessKey: 'not-it' })
+      .send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from('forged') }))
+      .catch((err: unknown) => err);
+    expect(refused).toMatchObject({ name: 'InvalidSignatureException', $metadata: { httpStatusCode: 403 } });
+    client.ws.send('after');
+    expect(await client.nextMessage()).toBe('echo: after');
+    client.ws.close();
+  });
+
   it('checks nothing by default: unsigned requests work', async () => {
     await startEchoGateway();
     const { client, connectionId } = await connect();
