@@ -55,7 +55,8 @@ export async function handleManagementRequest(state: GatewayState, req: Incoming
   if (state.signatureCredentials) {
     const failure = verifySigV4(
       { method, url: req.url ?? '/', headers: req.headers, body: payload ?? EMPTY },
-      { region: state.region, service: 'execute-api', credentials: state.signatureCredentials, now: state.clock() },
+      // The real clock, not the injectable one: the signer dates its request with the real time.
+      { region: state.region, service: 'execute-api', credentials: state.signatureCredentials, now: Date.now() },
     );
     if (failure) return answer(403, JSON.stringify({ message: failure.message }), failure.errorType);
   }
