@@ -47,7 +47,10 @@ export async function handleManagementRequest(state: GatewayState, req: Incoming
 
   let payload: Buffer | undefined;
   if (method === 'POST') {
-    payload = await readBody(req, state.limits.maxPostBytes);
+    const body = await readBody(req, state.limits.maxPostBytes);
+    // The client left (or was dropped for stalling) before its body arrived: nobody to answer.
+    if (body === null) return;
+    payload = body;
     if (!payload) return answer(413, '{"message":"Request entity too large"}', 'PayloadTooLargeException');
   } else {
     req.resume();
@@ -114,8 +117,8 @@ function safeDecode(segment: string): string | undefined {
   }
 }
 
-/** Reads the request body; undefined when it exceeds `limit` bytes. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+/** Reads the request body; undefined when it exceeds `limit` bytes, null when the request was cut short. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined | null> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -126,7 +129,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
       else if (!tooLarge) chunks.push(chunk);
     });
     req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
-    req.on('error', () => resolve(undefined));
+    req.on('error', () => resolve(null));
+    req.on('close', () => resolve(null));
   });
 }
 

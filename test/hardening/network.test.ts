@@ -195,6 +195,16 @@ describe('handshakes that never complete (slowloris)', () => {
     await expectHealthy();
   });
 
+  it('answers 408 to an @connections POST whose body stalls', async () => {
+    await startEchoGateway({ limits: { handshakeTimeoutMs } });
+    const { answer, elapsedMs } = await rawExchange('POST /dev/@connections/abc HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nonly ten b', {
+      end: false,
+    });
+    expect(statusOf(answer)).toBe(408);
+    expect(elapsedMs).toBeGreaterThanOrEqual(handshakeTimeoutMs - 20);
+    await expectHealthy();
+  });
+
   it('drops a TLS handshake that never completes', async () => {
     await startEchoGateway({ limits: { handshakeTimeoutMs } });
     // The first bytes of a TLS record header announcing a ClientHello that never comes.
