@@ -5,6 +5,31 @@ import type { ChildMessage, InitMessage, InvokeMessage, LambdaError, ResultMessa
 
 const GROUP_KILL = process.platform !== 'win32';
 
+/**
+ * Processes of instances still running. If this process exits without closing the invoker (a second Ctrl-C,
+ * process.exit), they are killed on the way out: a handler busy in an endless loop never notices that its IPC
+ * channel closed, and would spin on as an orphan.
+ */
+const livePids = new Set<number>();
+let exitHookInstalled = false;
+
+function killOnExit(pid: number): void {
+  livePids.add(pid);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const livePid of livePids) killGroup(livePid);
+  });
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(GROUP_KILL ? -pid : pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
 export interface HandlerInstanceOptions {
   functionKey: string;
   runnerPath: string;
@@ -57,6 +82,8 @@ export class HandlerInstance {
       lines.on('line', (line) => options.onLog({ functionKey: options.functionKey, stream, line }));
     }
     this.child.on('message', (message: unknown) => this.receive(message));
+    const pid = this.child.pid;
+    if (pid !== undefined) killOnExit(pid);
     this.exited = new Promise((resolve) => {
       let exit: ExitOutcome | undefined;
       let drained = !this.child.connected;
@@ -75,6 +102,7 @@ export class HandlerInstance {
       });
       this.child.once('exit', (code, signal) => {
         exit = { type: 'exit', code, signal };
+        if (pid !== undefined) livePids.delete(pid);
         // Whatever the handler started dies with its environment, as in Lambda.
         if (GROUP_KILL && this.child.pid !== undefined) {
           try {

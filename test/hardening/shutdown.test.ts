@@ -29,6 +29,8 @@ afterEach(async () => {
     await cli.exited;
   }
   cli = undefined;
+  // Should a test fail, no handler process outlives it.
+  for (const pid of processesInServiceDir()) process.kill(pid, 'SIGKILL');
   await rm(serviceDir, { recursive: true, force: true });
 });
 
@@ -243,5 +245,19 @@ describe('wsgate dev', () => {
     expect(await eventually(() => processesInServiceDir().length === 0)).toBe(true);
     expect(lifecycle().filter((line) => line.startsWith('disconnect '))).toEqual([]);
     expect(await portIsFree(port)).toBe(true);
+  });
+
+  it('a second Ctrl-C while $disconnect spins in an endless loop still leaves no process behind', async () => {
+    const { stageUrl } = await start();
+    const { ids } = await openConnections(stageUrl, 1);
+    await writeFile(path.join(serviceDir, 'spin-disconnect'), '');
+    cli!.child.kill('SIGINT');
+    const spinning = await cli!.waitForLine(new RegExp(`spin-disconnect ${escape(ids[0]!)} \\d+`));
+    const pid = Number(/(\d+)$/.exec(spinning)![1]);
+    cli!.child.kill('SIGINT');
+    expect(await cli!.exited).toBe(130);
+    // A spinning handler cannot notice that its IPC channel closed: the gateway kills it on its way out.
+    expect(await eventually(() => processesInServiceDir().length === 0)).toBe(true);
+    expect(existsSync(`/proc/${pid}/cwd`) && processesInServiceDir().includes(pid)).toBe(false);
   });
 });
