@@ -63,6 +63,11 @@ describe('wsgate dev', () => {
     expect(output).not.toMatch(/\n\s+at /);
   });
 
+  it('passes options it does not know to ${opt:…} in the configuration', async () => {
+    cli = runCli(['dev', '--config', 'test/fixtures/services/gateway-opt/serverless.yml', '--port', '0', '--no-watch', '--route', 'hello']);
+    expect(await cli.waitForLine(/Routes:/)).toMatch(/Routes:\s+hello → chosen$/);
+  });
+
   it('rejects a port that is not a number', async () => {
     cli = runCli(['dev', '--config', chatConfig, '--port', 'abc']);
     expect(await cli.exited).toBe(1);

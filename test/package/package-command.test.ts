@@ -9,7 +9,7 @@ import { normalizeTemplate } from '../compile/normalize-template.js';
 import { readReference, servicesDir } from '../compile/fixtures.js';
 import { validateTemplate } from '../compile/validate-template.js';
 import { readZipListing } from './read-zip.js';
-import { parseFreeOptions } from '../../src/cli/commands/package.js';
+import { parseFreeOptions } from '../../src/cli/free-options.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = join(root, 'bin/wsgate.js');

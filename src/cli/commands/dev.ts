@@ -6,6 +6,8 @@ import { describeBindWarning } from '../../gateway/bind-warning.js';
 import { createGateway } from '../../gateway/create-gateway.js';
 import { createDevLog } from '../../gateway/dev-log.js';
 import { createLogObservers } from '../../gateway/logs/create-log-observers.js';
+import { collectCliOptions } from '../free-options.js';
+import { reportWarnings } from '../report-error.js';
 
 interface DevOptions {
   port: string;
@@ -34,21 +36,24 @@ export function registerDevCommand(program: Command, setExitCode: (code: number)
     .option('--max-duration <seconds>', 'close connections open this long, 0 = never (AWS: 7200)')
     .option('--integration-timeout <seconds>', 'cut invocations after this long (AWS: 29)')
     .option('--verify-signatures', 'require SigV4-signed @connections requests (credentials: the handlers\' and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)')
-    .action(async (options: DevOptions) => {
-      setExitCode(await runDev(options));
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .addHelpText('after', '\nAny other --name value option is available to ${opt:name}.')
+    .action(async (options: DevOptions, command: Command) => {
+      setExitCode(await runDev(options, collectCliOptions(command.args, options)));
     });
 }
 
-async function runDev(options: DevOptions): Promise<number> {
+async function runDev(options: DevOptions, cliOptions: Record<string, string | boolean>): Promise<number> {
   const port = parsePort(options.port);
   const { model, warnings } = await loadService({
     configFile: options.config,
     stage: options.stage,
     region: options.region,
-    cliOptions: cliOptionsOf(options),
+    cliOptions,
   });
   const print = (line: string) => process.stdout.write(`${line}\n`);
-  for (const warning of warnings) process.stderr.write(`Warning: ${warning.message}\n`);
+  reportWarnings(warnings);
   for (const warning of collectAuthorizerWarnings(model)) process.stderr.write(`Warning: ${warning}\n`);
 
   const limits = {
@@ -133,8 +138,3 @@ function environmentCredentials(): { accessKeyId: string; secretAccessKey: strin
   return accessKeyId && secretAccessKey ? [{ accessKeyId, secretAccessKey }] : [];
 }
 
-function cliOptionsOf(options: DevOptions): Record<string, string | boolean> {
-  const out: Record<string, string | boolean> = {};
-  for (const [key, value] of Object.entries(options)) if (typeof value === 'string' || typeof value === 'boolean') out[key] = value;
-  return out;
-}

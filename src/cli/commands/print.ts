@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { loadService } from '../../config/load.js';
-import { collectFreeOptions } from '../../config/cli-options.js';
 import { parseAddress } from '../../config/config-path.js';
 import { WsgateError } from '../../errors.js';
+import { collectCliOptions } from '../free-options.js';
 import { reportWarnings } from '../report-error.js';
 
 interface PrintOptions {
@@ -35,7 +35,7 @@ export function registerPrintCommand(program: Command, setExitCode: (code: numbe
           hint: 'Use --format yaml (the default) or --format json.',
         });
       }
-      const cliOptions = { ...collectFreeOptions(command.args), ...definedOptions(options) };
+      const cliOptions = collectCliOptions(command.args, options);
       const { config, warnings } = await loadService({
         configFile: options.config,
         stage: options.stage,
@@ -69,10 +69,4 @@ function formatValue(value: unknown, format: string): string {
   if (format === 'json') return `${JSON.stringify(value, null, 2)}\n`;
   if (value !== null && typeof value === 'object') return stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
   return `${String(value)}\n`;
-}
-
-function definedOptions(options: PrintOptions): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(options)) if (typeof v === 'string') out[k] = v;
-  return out;
 }
