@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Gateway tests spawn handler processes; two cores are the machine's size.
     maxWorkers: 2,
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
