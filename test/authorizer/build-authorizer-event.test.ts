@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildAuthorizerEvent, buildMethodArn, LOCAL_ACCOUNT_ID } from '../../src/gateway/authorizer/build-authorizer-event.js';
+import { buildAuthorizerEvent, buildMethodArn } from '../../src/gateway/authorizer/build-authorizer-event.js';
+import { LOCAL_ACCOUNT_ID } from '../../src/gateway/ids.js';
 
 // Keys and methodArn of a real WebSocket authorizer event (aws-powertools/powertools-lambda-python,
 // tests/events/apiGatewayAuthorizerWebSocketEvent.json, captured Jan 2025).

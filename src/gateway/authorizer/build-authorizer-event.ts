@@ -1,6 +1,3 @@
-// The gateway's fixed local account id (AWS's documentation example account), re-exported for callers here.
-export { LOCAL_ACCOUNT_ID } from '../ids.js';
-
 export interface BuildAuthorizerEventInput {
   /** The CONNECT event the handshake built (without `requestContext.authorizer`). */
   connectEvent: Record<string, any>;

@@ -1,3 +1,4 @@
+import { lambdaFunctionId } from '../../compile/naming.js';
 import type { AuthorizerModel, CfnValue, ServiceModel } from '../../config/model.js';
 
 /** Where users map an authorizer that is not a function of the service to a local one. */
@@ -62,14 +63,8 @@ function findOwnFunction(arn: CfnValue, service: AuthorizerService): string | un
   const getAtt = arn['Fn::GetAtt'];
   const logicalId = Array.isArray(getAtt) ? getAtt[0] : typeof getAtt === 'string' ? getAtt.split('.')[0] : undefined;
   if (typeof logicalId !== 'string') return undefined;
-  for (const key of service.functions.keys()) if (`${normalizeFunctionName(key)}LambdaFunction` === logicalId) return key;
+  for (const key of service.functions.keys()) if (lambdaFunctionId(key) === logicalId) return key;
   return undefined;
-}
-
-// Serverless v3's getNormalizedFunctionName.
-function normalizeFunctionName(key: string): string {
-  const replaced = key.replace(/-/g, 'Dash').replace(/_/g, 'Underscore');
-  return replaced.charAt(0).toUpperCase() + replaced.slice(1);
 }
 
 export function describeArn(arn: CfnValue): string {

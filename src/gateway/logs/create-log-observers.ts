@@ -1,7 +1,7 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import type { ServiceModel } from '../../config/model.js';
-import { LOCAL_ACCOUNT_ID } from '../authorizer/build-authorizer-event.js';
+import { LOCAL_ACCOUNT_ID } from '../ids.js';
 import { parseAccessLogFormat, renderAccessLog } from './render-access-log.js';
 import { renderExecutionLog } from './render-execution-log.js';
 import type { RequestObserver, RequestRecord } from './request-record.js';
