@@ -162,6 +162,7 @@ async function decideConnect(
           region: state.region,
           accountId: state.accountId,
           invoker: state.invoker,
+          deadlineMs: state.limits.integrationTimeoutMs,
           service: state.model,
         }),
       );

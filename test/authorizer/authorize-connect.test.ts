@@ -44,6 +44,7 @@ function input(invoker: Invoker, overrides: Partial<AuthorizeConnectInput> = {})
     region: 'us-east-1',
     accountId: '123456789012',
     invoker,
+    deadlineMs: 29_000,
     service: model,
     ...overrides,
   };

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuthorizerModel } from '../../src/config/model.js';
+import type { GatewayOptions } from '../../src/gateway/create-gateway.js';
 import { buildModel } from '../support/build-model.js';
 import { createTestInvoker, type TestHandler } from '../support/test-invoker.js';
 import { startGateway, type RunningGateway } from '../support/start-gateway.js';
@@ -19,7 +20,7 @@ const policy = (effect: 'Allow' | 'Deny', resource: string) => ({
   context: { tenant: 't1', level: 3, admin: false },
 });
 
-async function start(auth: TestHandler) {
+async function start(auth: TestHandler, options: GatewayOptions = {}) {
   const invoker = createTestInvoker({
     auth,
     connect: () => ({ statusCode: 200 }),
@@ -35,7 +36,7 @@ async function start(auth: TestHandler) {
       ],
       { extraFunctions: ['auth'] },
     ),
-    { invoker, tls: false },
+    { invoker, tls: false, ...options },
   );
   return { invoker, gw };
 }
@@ -80,5 +81,13 @@ describe('the $connect authorizer in the handshake (spec §2)', () => {
       throw new Error('Unauthorized');
     });
     expect((await expectRefused(gw.address.stageUrl, { headers: { Auth: 'x' } })).status).toBe(401);
+  });
+
+  it('bounds the authorizer by the integration timeout, like $connect (--integration-timeout)', async () => {
+    const { invoker, gw } = await start((event) => policy('Allow', event.methodArn), { limits: { integrationTimeoutMs: 4_000 } });
+    const client = await openClient(gw.address.stageUrl, { headers: { Auth: 'x' } });
+    expect((await invoker.nextInvocation('auth')).options?.deadlineMs).toBe(4_000);
+    expect((await invoker.nextInvocation('connect')).options?.deadlineMs).toBe(4_000);
+    client.ws.close();
   });
 });

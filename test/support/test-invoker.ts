@@ -1,10 +1,12 @@
-import type { InvokeResult, Invoker } from '../../src/runtime/invoker.js';
+import type { InvokeOptions, InvokeResult, Invoker } from '../../src/runtime/invoker.js';
 
 export type TestHandler = (event: any) => unknown | Promise<unknown>;
 
 export interface Invocation {
   functionKey: string;
   event: any;
+  /** What the gateway asked of the invocation (its deadline). */
+  options?: InvokeOptions;
 }
 
 export interface TestInvoker extends Invoker {
@@ -35,8 +37,8 @@ export function createTestInvoker(handlers: Record<string, TestHandler>): TestIn
       if (ready) return Promise.resolve(ready);
       return new Promise((resolve) => waiters.push({ functionKey, resolve }));
     },
-    async invoke(functionKey, event): Promise<InvokeResult> {
-      const invocation = { functionKey, event: structuredClone(event) };
+    async invoke(functionKey, event, options): Promise<InvokeResult> {
+      const invocation = { functionKey, event: structuredClone(event), options };
       invocations.push(invocation);
       const waiter = waiters.findIndex((w) => w.functionKey === functionKey);
       if (waiter >= 0) {

@@ -7,8 +7,6 @@ import { checkIdentitySources } from './identity-source.js';
 import { resolveAuthorizerFunction, type AuthorizerService } from './resolve-authorizer-function.js';
 import { validateAuthorizerResult } from './validate-authorizer-result.js';
 
-/** API Gateway's integration timeout, which also bounds a Lambda authorizer. */
-const AUTHORIZER_DEADLINE_MS = 29_000;
 
 /**
  * Contract between the handshake (which calls it before `$connect`) and the authorizer module.
@@ -24,6 +22,8 @@ export interface AuthorizeConnectInput {
   region: string;
   accountId: string;
   invoker: Invoker;
+  /** API Gateway's integration timeout, which also bounds a Lambda authorizer (the gateway's `integrationTimeoutMs`). */
+  deadlineMs: number;
   /**
    * The service (its `functions` and `custom`), needed to run an ARN authorizer through its local mapping
    * in `custom.wsgate.authorizers`. Without it an ARN authorizer refuses every connection with 500.
@@ -68,7 +68,7 @@ export async function authorizeConnect(input: AuthorizeConnectInput): Promise<Au
   const started = performance.now();
   const result = await input.invoker.invoke(target.functionKey, event, {
     awsRequestId: randomUUID(),
-    deadlineMs: AUTHORIZER_DEADLINE_MS,
+    deadlineMs: input.deadlineMs,
   });
   const integrationLatency = Math.round(performance.now() - started);
   const label = `authorizer "${authorizer.name}" (function ${target.functionKey})`;
