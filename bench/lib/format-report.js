@@ -4,6 +4,13 @@ import { formatMiB, formatNumber, formatRatio, formatSummary, summarize, sum } f
 const ORDER = ['bareEcho', 'bareAsync', 'wsgate', 'offlineInProcess', 'offlineDefault'];
 const ms = (v) => (v === null || v === undefined ? '–' : v.toFixed(v < 10 ? 2 : 0));
 
+/** Lost messages, and connections that could not even open (their messages were never sent). */
+function formatLost(runs) {
+  const lost = sum(runs.map((r) => r.lost));
+  const refused = sum(runs.map((r) => r.connectFailures ?? 0));
+  return refused ? `${lost} (+${refused} connections refused)` : String(lost);
+}
+
 function rate(runs) {
   return summarize(runs.map((r) => r.perSecond));
 }
@@ -33,7 +40,7 @@ function messagesTable(results, action, title) {
       const last = runs[Math.floor(runs.length / 2)];
       const median = rate(runs).median;
       lines.push(
-        `| ${connections} | ${results.targets[key].name} | ${formatSummary(rate(runs))} | ${ms(summarize(runs.map((r) => r.p50)).median)} | ${ms(summarize(runs.map((r) => r.p99)).median)} | ${ms(summarize(runs.map((r) => r.max)).max)} | ${sum(runs.map((r) => r.lost))} | ${sum(runs.map((r) => r.errorFrames + r.mismatched))} | ${formatMiB(Math.max(...runs.map((r) => r.peakRss)))} | ${key === 'bareEcho' ? '1.00×' : formatRatio(median, ceilingRate)} | ${key.startsWith('offline') ? '' : formatRatio(median, offline)} |`,
+        `| ${connections} | ${results.targets[key].name} | ${formatSummary(rate(runs))} | ${ms(summarize(runs.map((r) => r.p50)).median)} | ${ms(summarize(runs.map((r) => r.p99)).median)} | ${ms(summarize(runs.map((r) => r.max)).max)} | ${formatLost(runs)} | ${sum(runs.map((r) => r.errorFrames + r.mismatched))} | ${formatMiB(Math.max(...runs.map((r) => r.peakRss)))} | ${key === 'bareEcho' ? '1.00×' : formatRatio(median, ceilingRate)} | ${key.startsWith('offline') ? '' : formatRatio(median, offline)} |`,
       );
       void last;
     }

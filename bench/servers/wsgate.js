@@ -1,7 +1,9 @@
 // wsgate's gateway on the bench service, logs off (no observers), as `wsgate dev` runs it otherwise:
 // real handler processes, TLS on the same port for the handlers' SDK calls.
 import { fileURLToPath } from 'node:url';
-import { createGateway, loadService } from '../../dist/index.js';
+
+// BENCH_WSGATE_DIST: a copy of dist/ to run, so that a rebuild during a long run does not change what is measured.
+const { createGateway, loadService } = await import(process.env.BENCH_WSGATE_DIST ?? '../../dist/index.js');
 
 const serviceDir = fileURLToPath(new URL('../service/', import.meta.url));
 const { model } = await loadService({ serviceDir, env: { ...process.env, OFFLINE_ENDPOINT: '' } });
@@ -9,7 +11,8 @@ const { model } = await loadService({ serviceDir, env: { ...process.env, OFFLINE
 const profileDir = process.env.BENCH_PROFILE_DIR;
 const hook = fileURLToPath(new URL('../lib/profile-hook.cjs', import.meta.url));
 const env = profileDir ? { NODE_OPTIONS: `--require ${hook}`, BENCH_PROFILE_DIR: profileDir } : undefined;
-const gateway = createGateway(model, { port: 0, runtime: { onLog: () => {}, env } });
+const maxInstancesPerFunction = process.env.BENCH_MAX_INSTANCES ? Number(process.env.BENCH_MAX_INSTANCES) : undefined;
+const gateway = createGateway(model, { port: 0, runtime: { onLog: () => {}, env, maxInstancesPerFunction } });
 const address = await gateway.listen();
 process.stdout.write(`${JSON.stringify({ port: address.port, stage: gateway.stage })}\n`);
 process.on('SIGTERM', () => (profileDir ? process.exit(0) : void gateway.close().then(() => process.exit(0))));
