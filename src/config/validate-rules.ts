@@ -1,4 +1,6 @@
-import type { ErrorDetail } from '../errors.js';
+import { isWsgateError, type ErrorDetail } from '../errors.js';
+import { parseAccessLogFormat } from '../gateway/logs/render-access-log.js';
+import { parseRouteSelectionExpression } from '../gateway/route-selection.js';
 import { formatConfigPath, type PathSegment } from './config-path.js';
 import { isRecord, type Dict } from './is-record.js';
 import type { SourceMap } from './parse-document.js';
@@ -127,12 +129,29 @@ export function validateRules(config: Dict, sourceMap: SourceMap): RuleFindings 
 
   const provider = isRecord(config.provider) ? config.provider : {};
   const logs = isRecord(provider.logs) ? provider.logs : {};
-  if (isRecord(logs.websocket) && logs.websocket.level !== undefined && !LOG_LEVELS.has(String(logs.websocket.level))) {
+  // The gateway's own parsers, run here so that `wsgate dev` and `wsgate package` both stop at the user's line
+  // (AWS would refuse either value at deploy time).
+  const expression = provider.websocketsApiRouteSelectionExpression;
+  if (typeof expression === 'string') {
+    const expressionPath = ['provider', 'websocketsApiRouteSelectionExpression'];
+    for (const found of collectThrownIssues(() => parseRouteSelectionExpression(expression))) {
+      issue(errors, found.code, expressionPath, found.message, found.hint);
+    }
+  }
+  const websocketLogs = isRecord(logs.websocket) ? logs.websocket : {};
+  const { format } = websocketLogs;
+  if (websocketLogs.accessLogging !== false && typeof format === 'string') {
+    const formatPath = ['provider', 'logs', 'websocket', 'format'];
+    for (const found of collectThrownIssues(() => parseAccessLogFormat(format))) {
+      issue(errors, found.code, formatPath, found.message, found.hint);
+    }
+  }
+  if (websocketLogs.level !== undefined && !LOG_LEVELS.has(String(websocketLogs.level))) {
     issue(
       errors,
       'WEBSOCKETS_INVALID_LOGS_LEVEL',
       ['provider', 'logs', 'websocket', 'level'],
-      `provider.logs.websocket.level is set to an invalid value. Support values are INFO, ERROR, got ${String(logs.websocket.level)}.`,
+      `provider.logs.websocket.level is set to an invalid value. Support values are INFO, ERROR, got ${String(websocketLogs.level)}.`,
       'Use INFO or ERROR.',
     );
   }
@@ -161,4 +180,15 @@ export function validateRules(config: Dict, sourceMap: SourceMap): RuleFindings 
     );
   }
   return { errors, warnings };
+}
+
+/** The issues of the WsgateError `check` throws (none when it passes). */
+function collectThrownIssues(check: () => unknown): readonly ErrorDetail[] {
+  try {
+    check();
+    return [];
+  } catch (err) {
+    if (isWsgateError(err)) return err.issues;
+    throw err;
+  }
 }

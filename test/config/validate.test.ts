@@ -174,6 +174,37 @@ functions: {}
     expect(issue.location?.line).toBe(lineOf(yaml, 'level: DEBUG'));
   });
 
+  it('GATEWAY_INVALID_ROUTE_SELECTION_EXPRESSION at its line: API Gateway selects routes by $request.body only', async () => {
+    const yaml = `service: svc
+provider:
+  name: aws
+  websocketsApiRouteSelectionExpression: $request.header.action
+functions: {}
+`;
+    const issue = only(await loadError(yaml));
+    expect(issue).toMatchObject({ code: 'GATEWAY_INVALID_ROUTE_SELECTION_EXPRESSION', path: 'provider.websocketsApiRouteSelectionExpression' });
+    expect(issue.location).toMatchObject({ file: expect.stringMatching(/serverless\.yml$/), line: lineOf(yaml, 'websocketsApiRouteSelectionExpression') });
+  });
+
+  it('WEBSOCKETS_INVALID_LOGS_FORMAT at its line, every problem at once; ignored with accessLogging off', async () => {
+    const yaml = (accessLogging: boolean) => `service: svc
+provider:
+  name: aws
+  logs:
+    websocket:
+      accessLogging: ${accessLogging}
+      format: '$context.routeKey $context.httpMethod'
+functions: {}
+`;
+    const err = await loadError(yaml(true));
+    expect(err.issues.map((i) => i.code)).toEqual(['WEBSOCKETS_INVALID_LOGS_FORMAT', 'WEBSOCKETS_INVALID_LOGS_FORMAT']);
+    expect(err.issues.map((i) => i.message).join('\n')).toMatch(/requestId[\s\S]*\$context\.httpMethod/);
+    for (const issue of err.issues) {
+      expect(issue).toMatchObject({ path: 'provider.logs.websocket.format', location: { line: lineOf(yaml(true), 'format:') } });
+    }
+    expect(await loadWarnings(yaml(false))).toEqual([]);
+  });
+
   it('reports every rule violation at once, in file order', async () => {
     const yaml = `service: svc
 provider:
