@@ -62,7 +62,8 @@ export function createPolyglotListener(http: HttpServer, certificate?: { key: st
   const tls = certificate ? createTlsServer({ key: certificate.key, cert: certificate.cert, handshakeTimeout }) : undefined;
   tls?.on('secureConnection', (socket) => http.emit('connection', socket));
   tls?.on('tlsClientError', (_err, socket) => socket.destroy());
-  return createNetServer((socket: Socket) => {
+  // node:http turns Nagle off on the sockets of a server it listens with itself; this listener must do it.
+  return createNetServer({ noDelay: true }, (socket: Socket) => {
     socket.on('error', () => socket.destroy());
     // A client that connects and never sends a byte would otherwise hold the socket forever (slowloris).
     const onSilent = () => socket.destroy();
