@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { measureTreeCpu } from './lib/process-memory.js';
 import { runClient } from './lib/run-client.js';
 import { BENCH_DIR } from './lib/targets.js';
 
@@ -12,26 +13,34 @@ const dir = join(BENCH_DIR, '.scratch/profiles');
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
 
-const server = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, join(BENCH_DIR, 'servers/wsgate.js')], {
+// PROFILE=0: only the CPU split, without the profilers' own overhead.
+const profiling = process.env.PROFILE !== '0';
+const server = spawn(process.execPath, [...(profiling ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), join(BENCH_DIR, 'servers/wsgate.js')], {
   stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, BENCH_PROFILE_DIR: dir },
+  env: { ...process.env, ...(profiling ? { BENCH_PROFILE_DIR: dir, BENCH_PROFILE_DELAY_MS: process.env.BENCH_PROFILE_DELAY_MS ?? '4000' } : {}) },
 });
 const { port } = await new Promise((resolve) => createInterface({ input: server.stdout }).once('line', (line) => resolve(JSON.parse(line))));
 const url = `ws://127.0.0.1:${port}/?token=bench`;
 const load = { kind: 'messages', url, action, connections: Number(connections), payloadBytes: 128, graceMs: 5000 };
 await runClient({ ...load, messages: 5, deadlineMs: 10_000 });
+const cpuBefore = { server: measureTreeCpu(server.pid), all: measureTreeCpu(process.pid) };
 const result = await runClient({ ...load, messages: 1e9, deadlineMs: Number(seconds) * 1000 });
+const cpuAfter = { server: measureTreeCpu(server.pid), all: measureTreeCpu(process.pid) };
 console.log(`${action} C=${connections}: ${result.perSecond.toFixed(0)} msg/s, p50 ${result.p50?.toFixed(1)} ms, p99 ${result.p99?.toFixed(1)} ms, lost ${result.lost}`);
+// Where the CPU went, per message: the gateway process, its handler instances, and the load generator.
+const perMessage = (seconds) => `${((seconds * 1e6) / (result.perSecond * result.elapsedMs / 1000)).toFixed(0)} µs`;
+const gatewayCpu = cpuAfter.server.process - cpuBefore.server.process;
+const handlersCpu = cpuAfter.server.descendants - cpuBefore.server.descendants;
+const clientCpu = cpuAfter.all.descendants - cpuBefore.all.descendants - gatewayCpu - handlersCpu;
+console.log(`CPU per message: gateway ${perMessage(gatewayCpu)}, handler instances ${perMessage(handlersCpu)}, load generator ${perMessage(clientCpu)} (${(result.elapsedMs / 1000).toFixed(1)} s)`);
 await new Promise((resolve) => {
   server.once('exit', resolve);
   server.kill('SIGTERM');
 });
 
-// Handler instances write their profiles once they see the gateway's channel close.
-await new Promise((resolve) => setTimeout(resolve, 1500));
 const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
-report('gateway process', files.filter((f) => !f.startsWith('handler-')));
-report('all handler instances together', files.filter((f) => f.startsWith('handler-')));
+if (profiling) report('gateway process', files.filter((f) => !f.startsWith('handler-')));
+if (profiling) report('all handler instances together', files.filter((f) => f.startsWith('handler-')));
 
 function report(title, names) {
   const self = new Map();
