@@ -15,6 +15,21 @@ export function formatConfigPath(path: ConfigPath): string {
   return out;
 }
 
+// One segment of a formatted path: `key` or `.key`, `[0]`, `["quoted key"]`.
+const SEGMENT = /\.?([^.[\]]+)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/y;
+
+/** The inverse of `formatConfigPath`; undefined for text that is not a formatted path. */
+export function parseConfigPath(formatted: string): PathSegment[] | undefined {
+  const path: PathSegment[] = [];
+  SEGMENT.lastIndex = 0;
+  while (SEGMENT.lastIndex < formatted.length) {
+    const match = SEGMENT.exec(formatted);
+    if (!match) return undefined;
+    path.push(match[1] ?? (match[2] !== undefined ? Number(match[2]) : (JSON.parse(match[3]!) as string)));
+  }
+  return path;
+}
+
 /** Splits a Serverless variable address (`custom.a.b`, also `list.0`) into segments. */
 export function parseAddress(address: string): string[] {
   return address === '' ? [] : address.split('.');

@@ -1,5 +1,6 @@
 import type { ErrorDetail } from '../errors.js';
 import type { ServiceModel } from './model.js';
+import type { SourceMap } from './parse-document.js';
 
 export interface LoadServiceOptions {
   /** Folder to look for serverless.yml / serverless.yaml / serverless.json in. Default: process.cwd(). */
@@ -22,4 +23,6 @@ export interface LoadedService {
   config: Record<string, unknown>;
   /** Non-fatal findings: other event types, unknown plugins, deprecations. */
   warnings: ErrorDetail[];
+  /** Where each value sits in the configuration file, for errors the back ends raise with a config path. */
+  sourceMap: SourceMap;
 }

@@ -52,7 +52,7 @@ export async function loadService(options: LoadServiceOptions = {}): Promise<Loa
     options.region ?? stringOption(options.cliOptions?.region) ?? stringValue(provider.region) ?? DEFAULT_REGION;
   const warnings = validateConfig(config, resolvedSourceMap);
   const model = normalizeService(config, { configFile, stage, region });
-  return { model, config, warnings };
+  return { model, config, warnings, sourceMap: resolvedSourceMap };
 }
 
 function stringOption(v: string | boolean | undefined): string | undefined {

@@ -48,8 +48,8 @@ describe('ARN authorizers', () => {
     const { model, address, watcher, calls } = await start('auth-arn-unmapped');
     const warnings = collectAuthorizerWarnings(model);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain(sharedArn);
-    expect(warnings[0]).toContain('custom: { wsgate: { authorizers');
+    expect(warnings[0]!.message).toContain(sharedArn);
+    expect(warnings[0]!.hint).toContain('custom: { wsgate: { authorizers');
 
     const refused = await connectClient(address.stageUrl, { Auth: 'token' });
     expect(refused).toMatchObject({ open: false, status: 500 });

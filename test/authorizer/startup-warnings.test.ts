@@ -12,9 +12,9 @@ describe('collectAuthorizerWarnings', () => {
     });
     const warnings = collectAuthorizerWarnings(model);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('functions.connect.events[0].websocket.authorizer');
-    expect(warnings[0]).toContain(arn);
-    expect(warnings[0]).toContain('wsgate: { authorizers');
+    expect(warnings[0]).toMatchObject({ code: 'AUTHORIZER_NOT_RUNNABLE', path: 'functions.connect.events[0].websocket.authorizer' });
+    expect(warnings[0]!.message).toContain(arn);
+    expect(warnings[0]!.hint).toContain('wsgate: { authorizers');
   });
 
   it('is silent for a mapped ARN and a function authorizer', () => {
@@ -44,7 +44,9 @@ describe('collectAuthorizerWarnings', () => {
     });
     const warnings = collectAuthorizerWarnings(model);
     expect(warnings).toHaveLength(2);
-    expect(warnings[0]).toContain('stageVariables.key');
-    expect(warnings[1]).toContain('method.request.header.Auth');
+    expect(warnings[0]).toMatchObject({ code: 'AUTHORIZER_STAGE_VARIABLE_SOURCE', path: 'functions.connect.events[0].websocket.authorizer.identitySource' });
+    expect(warnings[0]!.message).toContain('stageVariables.key');
+    expect(warnings[1]).toMatchObject({ code: 'AUTHORIZER_UNSUPPORTED_IDENTITY_SOURCE' });
+    expect(warnings[1]!.message).toContain('method.request.header.Auth');
   });
 });

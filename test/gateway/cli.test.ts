@@ -68,6 +68,15 @@ describe('wsgate dev', () => {
     expect(await cli.waitForLine(/Routes:/)).toMatch(/Routes:\s+hello → chosen$/);
   });
 
+  it('prints the start-up warning of an unmapped authorizer with the file and line of its config path', async () => {
+    // Line 14: `authorizer: arn:aws:lambda:…:function:shared-auth`, an ARN with no local mapping.
+    cli = runCli(['dev', '--config', 'test/fixtures/services/auth-arn-unmapped/serverless.yml', '--port', '0', '--no-watch']);
+    expect(await cli.waitForLine(/AUTHORIZER_NOT_RUNNABLE/)).toMatch(
+      /^Warning \[AUTHORIZER_NOT_RUNNABLE\] \S*serverless\.yml:14:\d+ at functions\.connect\.events\[0\]\.websocket\.authorizer: /,
+    );
+    await cli.waitForLine(/WebSocket:/);
+  });
+
   it('rejects a port that is not a number', async () => {
     cli = runCli(['dev', '--config', chatConfig, '--port', 'abc']);
     expect(await cli.exited).toBe(1);

@@ -111,7 +111,8 @@ describe('wsgate package', () => {
     const result = await wsgate(dir, ['package']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('[WEBSOCKETS_INVALID_ROUTE_KEY]');
-    expect(result.stderr).toContain('serverless.yml at functions.one.events[0].websocket.route');
+    // The compiler sees only the model; the CLI adds the line of the path (line 9: `- websocket: 'hello world'`).
+    expect(result.stderr).toContain('serverless.yml:9:9 at functions.one.events[0].websocket.route');
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(join(dir, '.serverless'))).toBe(false);
   });

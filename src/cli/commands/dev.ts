@@ -7,6 +7,7 @@ import { createGateway } from '../../gateway/create-gateway.js';
 import { createDevLog } from '../../gateway/dev-log.js';
 import { createLogObservers } from '../../gateway/logs/create-log-observers.js';
 import { collectCliOptions } from '../free-options.js';
+import { locateError, locateIssue } from '../locate-issues.js';
 import { reportWarnings } from '../report-error.js';
 
 interface DevOptions {
@@ -46,15 +47,14 @@ export function registerDevCommand(program: Command, setExitCode: (code: number)
 
 async function runDev(options: DevOptions, cliOptions: Record<string, string | boolean>): Promise<number> {
   const port = parsePort(options.port);
-  const { model, warnings } = await loadService({
+  const { model, warnings, config, sourceMap } = await loadService({
     configFile: options.config,
     stage: options.stage,
     region: options.region,
     cliOptions,
   });
   const print = (line: string) => process.stdout.write(`${line}\n`);
-  reportWarnings(warnings);
-  for (const warning of collectAuthorizerWarnings(model)) process.stderr.write(`Warning: ${warning}\n`);
+  reportWarnings([...warnings, ...collectAuthorizerWarnings(model).map((warning) => locateIssue(warning, config, sourceMap))]);
 
   const limits = {
     ...secondsOption(options.idleTimeout, '--idle-timeout', 'idleTimeoutMs', true),
@@ -70,7 +70,11 @@ async function runDev(options: DevOptions, cliOptions: Record<string, string | b
     host: options.host,
     port,
     stage: options.stage,
-    runtime: { onLog: devLog.onHandlerLog, watch: options.watch },
+    runtime: {
+      onLog: devLog.onHandlerLog,
+      onWarning: (warning) => reportWarnings([locateIssue(warning, config, sourceMap)]),
+      watch: options.watch,
+    },
     observers: [devLog.observer, ...logs.observers],
     onManagementRequest: devLog.onManagementRequest,
     limits,
@@ -81,7 +85,7 @@ async function runDev(options: DevOptions, cliOptions: Record<string, string | b
     address = await gateway.listen();
   } catch (err) {
     await logs.close();
-    throw err;
+    throw locateError(err, config, sourceMap);
   }
   print(`wsgate dev: ${model.service} (stage ${gateway.stage}, region ${model.region})`);
   print(`  WebSocket:    ${address.url}  or  ${address.stageUrl}  (wss:// too)`);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadService } from '../../config/load.js';
 import { packageService } from '../../package/package-service.js';
 import { collectCliOptions } from '../free-options.js';
+import { locateError } from '../locate-issues.js';
 import { reportWarnings } from '../report-error.js';
 
 interface PackageOptions {
@@ -28,7 +29,7 @@ export function registerPackageCommand(program: Command, setExitCode: (code: num
 }
 
 async function runPackage(options: PackageOptions, cliOptions: Record<string, string | boolean>): Promise<number> {
-  const { model, warnings } = await loadService({
+  const { model, warnings, config, sourceMap } = await loadService({
     configFile: options.config,
     stage: options.stage,
     region: options.region,
@@ -37,7 +38,9 @@ async function runPackage(options: PackageOptions, cliOptions: Record<string, st
   reportWarnings(warnings);
   const started = Date.now();
   // Like Serverless, --package is relative to the current folder (the library resolves from the service folder).
-  const packaged = await packageService(model, { packageDir: options.package && resolve(options.package) });
+  const packaged = await packageService(model, { packageDir: options.package && resolve(options.package) }).catch((err: unknown) => {
+    throw locateError(err, config, sourceMap);
+  });
   const shown = (path: string) => {
     const near = relative(process.cwd(), path);
     return near && !near.startsWith('..') ? near : path;
