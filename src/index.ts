@@ -1,6 +1,7 @@
 export * from './errors.js';
 export type * from './config/model.js';
 export type * from './config/load-options.js';
+export type { SourceMap } from './config/parse-document.js';
 export { loadService } from './config/load.js';
 export { compile } from './compile/index.js';
 export type { CompileOptions, CompiledService, CfnTemplate, CfnResource, CfnOutput } from './compile/index.js';
