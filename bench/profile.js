@@ -1,5 +1,8 @@
-// Profiles the gateway under one load: `node --cpu-prof` on the wsgate server process, then the functions with
-// the most self time.   npm run build && node bench/profile.js [echo|post] [connections=100] [seconds=5]
+// Profiles the gateway under one load: `node --cpu-prof` on the wsgate server process and an inspector profile of
+// each handler instance (warm invocations only), then the functions with the most self time, and the CPU time
+// per message of the gateway, its handler instances and the load generator.
+//   npm run build && node bench/profile.js [echo|post] [connections=100] [seconds=5]
+//   PROFILE=0 (CPU split only)  SERVER=bare-echo (a baseline instead)  TOP=40 (rows)
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +18,9 @@ mkdirSync(dir, { recursive: true });
 
 // PROFILE=0: only the CPU split, without the profilers' own overhead.
 const profiling = process.env.PROFILE !== '0';
-const server = spawn(process.execPath, [...(profiling ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), join(BENCH_DIR, 'servers/wsgate.js')], {
+// SERVER=bare-echo|bare-async: the same measurement on a baseline.
+const script = `servers/${process.env.SERVER ?? 'wsgate'}.js`;
+const server = spawn(process.execPath, [...(profiling ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), join(BENCH_DIR, script)], {
   stdio: ['ignore', 'pipe', 'inherit'],
   env: { ...process.env, ...(profiling ? { BENCH_PROFILE_DIR: dir, BENCH_PROFILE_DELAY_MS: process.env.BENCH_PROFILE_DELAY_MS ?? '4000' } : {}) },
 });

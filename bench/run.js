@@ -26,11 +26,11 @@ const settings = {
   levels: quick ? [1, 100] : [1, 10, 100, 1000],
   messagesPerConnection: quick ? { 1: 1000, 10: 200, 100: 40, 1000: 4 } : { 1: 3000, 10: 600, 100: 100, 1000: 10 },
   payloadBytes: 128,
-  deadlineMs: quick ? 4000 : 8000,
-  graceMs: 5000,
-  churn: { total: quick ? 400 : 2000, concurrency: 10, deadlineMs: quick ? 4000 : 8000 },
+  deadlineMs: quick ? 4000 : 6000,
+  graceMs: 3000,
+  churn: { total: quick ? 400 : 2000, concurrency: 10, deadlineMs: quick ? 4000 : 6000 },
   idle: { connections: quick ? 2000 : 10_000 },
-  broadcast: { listeners: quick ? 200 : 1000, rounds: quick ? 2 : 5, deadlineMs: 30_000 },
+  broadcast: { listeners: quick ? 200 : 1000, rounds: quick ? 2 : 5, deadlineMs: 15_000 },
 };
 const log = (line) => process.stderr.write(`${line}\n`);
 
