@@ -1,3 +1,4 @@
+import { isValidLogicalId, websocketsRouteId } from '../compile/naming.js';
 import { isWsgateError, type ErrorDetail } from '../errors.js';
 import { parseAccessLogFormat } from '../gateway/logs/render-access-log.js';
 import { parseRouteSelectionExpression } from '../gateway/route-selection.js';
@@ -7,8 +8,6 @@ import type { SourceMap } from './parse-document.js';
 
 const PREDEFINED_ROUTES = new Set(['$connect', '$disconnect', '$default']);
 const LOG_LEVELS = new Set(['INFO', 'ERROR']);
-/** Characters Serverless's logical-id naming maps (`$ / - _ .`) plus letters and digits. */
-const LOGICAL_ID_SAFE_ROUTE = /^[A-Za-z0-9$/_.-]+$/;
 
 export interface RuleFindings {
   errors: ErrorDetail[];
@@ -73,7 +72,7 @@ export function validateRules(config: Dict, sourceMap: SourceMap): RuleFindings 
           `Route key "${routeKey}" is reserved: custom route keys may not start with "$"`,
           'Use $connect, $disconnect, $default, or a custom key without "$" (e.g. "sendmessage").',
         );
-      } else if (!LOGICAL_ID_SAFE_ROUTE.test(routeKey)) {
+      } else if (!isValidLogicalId(websocketsRouteId(routeKey))) {
         issue(
           warnings,
           'CONFIG_ROUTE_KEY_LOGICAL_ID',
