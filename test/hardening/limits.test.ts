@@ -4,18 +4,17 @@ import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk
 import AWS from 'aws-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GatewayOptions } from '../../src/gateway/create-gateway.js';
-import { buildModel } from '../support/build-model.js';
 import { runCli } from '../support/child-cli.js';
-import { startGateway, type RunningGateway } from '../support/start-gateway.js';
-import { createTestInvoker, type TestInvoker } from '../support/test-invoker.js';
-import { openClient, type TestClient } from '../support/ws-client.js';
+import { startEchoGateway, type EchoGateway } from '../support/echo-gateway.js';
+import type { TestInvoker } from '../support/test-invoker.js';
+import { openClient } from '../support/ws-client.js';
 
 // AWS quotas (spec §6): frame 32 KB, message 128 KB, binary frames 1003, idle 10 min, duration 2 h,
 // @connections payload 131072 bytes, a full client buffer answers LimitExceededException.
 const KB = 1024;
 const credentials = { accessKeyId: 'AKIDLIMITS', secretAccessKey: 'limits-secret' };
 
-let gw: RunningGateway | undefined;
+let gw: EchoGateway | undefined;
 let invoker: TestInvoker;
 afterEach(async () => {
   await gw?.close();
@@ -23,40 +22,23 @@ afterEach(async () => {
 });
 
 /** $connect, an echoing `$default` with a route response, `silent` without one, and $disconnect. */
-async function startEchoGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
-  invoker = createTestInvoker({
-    connect: () => ({ statusCode: 200 }),
-    echo: (event) => ({ statusCode: 200, body: event.body }),
-    silent: () => ({ statusCode: 200 }),
-    bye: () => ({}),
-  });
-  gw = await startGateway(
-    buildModel([
-      { routeKey: '$connect', functionKey: 'connect' },
-      { routeKey: '$default', functionKey: 'echo', routeResponse: true },
-      { routeKey: 'silent', functionKey: 'silent' },
-      { routeKey: '$disconnect', functionKey: 'bye' },
-    ]),
-    { invoker, tls: false, ...options },
+async function startLimitsGateway(options: GatewayOptions = {}): Promise<EchoGateway> {
+  gw = await startEchoGateway(
+    { tls: false, ...options },
+    {
+      routes: [
+        { routeKey: 'silent', functionKey: 'silent' },
+        { routeKey: '$disconnect', functionKey: 'bye' },
+      ],
+      handlers: { silent: () => ({ statusCode: 200 }), bye: () => ({}) },
+    },
   );
+  invoker = gw.invoker;
   return gw;
 }
 
-async function connect(): Promise<{ client: TestClient; connectionId: string }> {
-  const client = await openClient(gw!.address.stageUrl);
-  const { event } = await invoker.nextInvocation('connect');
-  return { client, connectionId: event.requestContext.connectionId };
-}
-
-/** A new connection still gets its message echoed: the gateway kept serving. */
-async function expectHealthy(): Promise<void> {
-  const client = await openClient(gw!.address.stageUrl);
-  const text = `healthy ${randomBytes(4).toString('hex')}`;
-  client.ws.send(text);
-  expect(await client.nextMessage()).toBe(text);
-  client.ws.close();
-  await client.closed;
-}
+const connect = () => gw!.connect();
+const expectHealthy = () => gw!.expectHealthy();
 
 /**
  * With a limit of a few milliseconds a new connection may expire before the client can use it, so health is:
@@ -83,7 +65,7 @@ const CLOCK_SLACK_MS = 0.5;
 
 describe('frame and message size (32 KB frames, 128 KB messages)', () => {
   it('closes with 1009 on one frame over 32 KB, without routing it, and runs $disconnect with 1009', async () => {
-    await startEchoGateway();
+    await startLimitsGateway();
     const { client, connectionId } = await connect();
     client.ws.send('a'.repeat(32 * KB + 1));
     expect(await client.closed).toEqual({ code: 1009, reason: '' });
@@ -93,7 +75,7 @@ describe('frame and message size (32 KB frames, 128 KB messages)', () => {
   });
 
   it('routes a frame of exactly 32 KB', async () => {
-    await startEchoGateway();
+    await startLimitsGateway();
     const { client } = await connect();
     const text = 'b'.repeat(32 * KB);
     client.ws.send(text);
@@ -102,7 +84,7 @@ describe('frame and message size (32 KB frames, 128 KB messages)', () => {
   });
 
   it('routes a 100 KB message sent as four 25 KB frames', async () => {
-    await startEchoGateway();
+    await startLimitsGateway();
     const { client } = await connect();
     const part = 'c'.repeat(25 * KB);
     client.ws.send(part, { fin: false });
@@ -114,7 +96,7 @@ describe('frame and message size (32 KB frames, 128 KB messages)', () => {
   });
 
   it('closes with 1009 on a message over 128 KB even when every frame is small', async () => {
-    await startEchoGateway();
+    await startLimitsGateway();
     const { client, connectionId } = await connect();
     const part = 'd'.repeat(26 * KB);
     for (let i = 0; i < 4; i++) client.ws.send(part, { fin: false });
@@ -126,7 +108,7 @@ describe('frame and message size (32 KB frames, 128 KB messages)', () => {
   });
 
   it('closes with 1003 on a binary frame', async () => {
-    await startEchoGateway();
+    await startLimitsGateway();
     const { client, connectionId } = await connect();
     client.ws.send(Buffer.from([1, 2, 3]), { binary: true });
     expect(await client.closed).toEqual({ code: 1003, reason: '' });
@@ -136,7 +118,7 @@ describe('frame and message size (32 KB frames, 128 KB messages)', () => {
   });
 
   it('lets a larger frame through when maxFrameBytes is raised', async () => {
-    await startEchoGateway({ limits: { maxFrameBytes: 128 * KB } });
+    await startLimitsGateway({ limits: { maxFrameBytes: 128 * KB } });
     const { client } = await connect();
     const text = 'e'.repeat(100 * KB);
     client.ws.send(text);
@@ -148,7 +130,7 @@ describe('frame and message size (32 KB frames, 128 KB messages)', () => {
 describe('idle timeout (10 min) and maximum duration (2 h), with the fast clock', () => {
   it('closes an idle connection with 1001 Going away after 10 (scaled) minutes and runs $disconnect', async () => {
     // 60000× faster: AWS's 10 minutes take 10 ms. The duration limit is off so that only idleness applies.
-    await startEchoGateway({ timeScale: 60_000, limits: { maxConnectionMs: 0 } });
+    await startLimitsGateway({ timeScale: 60_000, limits: { maxConnectionMs: 0 } });
     const requested = performance.now();
     const { client, connectionId } = await connect();
     expect(await client.closed).toEqual({ code: 1001, reason: 'Going away' });
@@ -159,7 +141,7 @@ describe('idle timeout (10 min) and maximum duration (2 h), with the fast clock'
 
   it('counts messages from the client as activity', async () => {
     // 600× faster: 10 minutes take 1 s. Messages every 100 ms for 2.2 s keep the connection open.
-    await startEchoGateway({ timeScale: 600 });
+    await startLimitsGateway({ timeScale: 600 });
     const { client } = await connect();
     const lastSent = await sendEvery(100, 2200, () => client.ws.send('{"action":"silent"}'));
     expect(client.ws.readyState).toBe(client.ws.OPEN);
@@ -169,7 +151,7 @@ describe('idle timeout (10 min) and maximum duration (2 h), with the fast clock'
   });
 
   it('counts @connections posts to the client as activity', async () => {
-    await startEchoGateway({ timeScale: 600 });
+    await startLimitsGateway({ timeScale: 600 });
     const { client, connectionId } = await connect();
     const api = v3();
     await sendEvery(100, 2200, () => api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from('tick') })));
@@ -179,7 +161,7 @@ describe('idle timeout (10 min) and maximum duration (2 h), with the fast clock'
 
   it('does not count ping frames (only data messages keep a connection alive)', async () => {
     // 3000× faster: 10 minutes take 200 ms; the client pings every 20 ms and is closed all the same.
-    await startEchoGateway({ timeScale: 3000, limits: { maxConnectionMs: 0 } });
+    await startLimitsGateway({ timeScale: 3000, limits: { maxConnectionMs: 0 } });
     const requested = performance.now();
     const { client } = await connect();
     const pinger = setInterval(() => client.ws.readyState === client.ws.OPEN && client.ws.ping(), 20);
@@ -191,7 +173,7 @@ describe('idle timeout (10 min) and maximum duration (2 h), with the fast clock'
 
   it('closes a busy connection after 2 (scaled) hours with 1001 Going away', async () => {
     // 36000× faster: 2 hours take 200 ms. The idle limit is off so that only the duration applies.
-    await startEchoGateway({ timeScale: 36_000, limits: { idleTimeoutMs: 0 } });
+    await startLimitsGateway({ timeScale: 36_000, limits: { idleTimeoutMs: 0 } });
     const requested = performance.now();
     const { client, connectionId } = await connect();
     const sender = setInterval(() => client.ws.readyState === client.ws.OPEN && client.ws.send('{"action":"silent"}'), 10);
@@ -204,7 +186,7 @@ describe('idle timeout (10 min) and maximum duration (2 h), with the fast clock'
   });
 
   it('keeps connections open forever with both time limits off', async () => {
-    await startEchoGateway({ timeScale: 1_000_000, limits: { idleTimeoutMs: 0, maxConnectionMs: 0 } });
+    await startLimitsGateway({ timeScale: 1_000_000, limits: { idleTimeoutMs: 0, maxConnectionMs: 0 } });
     const { client } = await connect();
     // At this scale 50 ms are 14 hours: well past both limits.
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -235,7 +217,7 @@ describe('wsgate dev time-limit flags', () => {
 
 describe('@connections payload and client buffer limits', () => {
   it('answers 413 PayloadTooLargeException over 131072 bytes (SDK v3 and v2) and delivers exactly 131072', async () => {
-    await startEchoGateway();
+    await startLimitsGateway();
     const { client, connectionId } = await connect();
     const tooBig = new Uint8Array(131073).fill(0x61);
     const v3Error = await v3()
@@ -257,7 +239,7 @@ describe('@connections payload and client buffer limits', () => {
   });
 
   it('answers 429 LimitExceededException while a client does not read, and delivers every accepted post once it reads', async () => {
-    await startEchoGateway();
+    await startLimitsGateway();
     const raw = await openRawWebSocket(gw!.address.port);
     const { event } = await invoker.nextInvocation('connect');
     const connectionId: string = event.requestContext.connectionId;

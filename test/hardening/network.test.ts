@@ -2,47 +2,35 @@ import { randomBytes } from 'node:crypto';
 import { connect as connectTcp, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GatewayOptions } from '../../src/gateway/create-gateway.js';
-import { buildModel } from '../support/build-model.js';
-import { startGateway, type RunningGateway } from '../support/start-gateway.js';
-import { createTestInvoker, type TestInvoker } from '../support/test-invoker.js';
+import { startEchoGateway, type EchoGateway } from '../support/echo-gateway.js';
+import type { TestInvoker } from '../support/test-invoker.js';
 import { expectRefused, openClient } from '../support/ws-client.js';
 
 // Bad input from the network (issue point 3): the client gets a precise answer and the gateway keeps serving.
-let gw: RunningGateway | undefined;
+let gw: EchoGateway | undefined;
 let invoker: TestInvoker;
 afterEach(async () => {
   await gw?.close();
   gw = undefined;
 });
 
-async function startEchoGateway(options: GatewayOptions = {}, connectDelayMs = 0): Promise<RunningGateway> {
-  invoker = createTestInvoker({
-    connect: async () => {
-      if (connectDelayMs) await new Promise((resolve) => setTimeout(resolve, connectDelayMs));
-      return { statusCode: 200 };
+/** The echo gateway with `$disconnect`; `$connect` takes `connectDelayMs` to answer (a slow handler, not a wait). */
+async function startNetworkGateway(options: GatewayOptions = {}, connectDelayMs = 0): Promise<EchoGateway> {
+  gw = await startEchoGateway(options, {
+    routes: [{ routeKey: '$disconnect', functionKey: 'bye' }],
+    handlers: {
+      connect: async () => {
+        if (connectDelayMs) await new Promise((resolve) => setTimeout(resolve, connectDelayMs));
+        return { statusCode: 200 };
+      },
+      bye: () => ({}),
     },
-    echo: (event) => ({ statusCode: 200, body: event.body }),
-    bye: () => ({}),
   });
-  gw = await startGateway(
-    buildModel([
-      { routeKey: '$connect', functionKey: 'connect' },
-      { routeKey: '$default', functionKey: 'echo', routeResponse: true },
-      { routeKey: '$disconnect', functionKey: 'bye' },
-    ]),
-    { invoker, ...options },
-  );
+  invoker = gw.invoker;
   return gw;
 }
 
-async function expectHealthy(): Promise<void> {
-  const client = await openClient(gw!.address.stageUrl);
-  const text = `healthy ${randomBytes(4).toString('hex')}`;
-  client.ws.send(text);
-  expect(await client.nextMessage()).toBe(text);
-  client.ws.close();
-  await client.closed;
-}
+const expectHealthy = () => gw!.expectHealthy();
 
 /** Writes bytes (in pieces when given several) and resolves with all the gateway answered once the socket closes. */
 function rawExchange(bytes: string | Buffer, options: { end?: boolean } = {}): Promise<{ answer: string; elapsedMs: number }> {
@@ -77,7 +65,7 @@ const bodyOf = (answer: string) => answer.slice(answer.indexOf('\r\n\r\n') + 4);
 
 describe('frames the gateway refuses', () => {
   it('closes with 1007 on a text frame that is not UTF-8, without routing it', async () => {
-    await startEchoGateway({ tls: false });
+    await startNetworkGateway({ tls: false });
     const client = await openClient(gw!.address.stageUrl);
     const { event } = await invoker.nextInvocation('connect');
     client.ws.send(Buffer.from([0x68, 0x69, 0xc3, 0x28]), { binary: false });
@@ -91,7 +79,7 @@ describe('frames the gateway refuses', () => {
 
 describe('malformed and oversized upgrade requests', () => {
   it('answers 400 to upgrades that break the WebSocket handshake rules, without running $connect', async () => {
-    await startEchoGateway({ tls: false });
+    await startNetworkGateway({ tls: false });
     const cases = [
       upgrade('/dev').replace('Sec-WebSocket-Version: 13', 'Sec-WebSocket-Version: 99'),
       upgrade('/dev').replace(/Sec-WebSocket-Key: [^\r]+/, 'Sec-WebSocket-Key: short'),
@@ -107,7 +95,7 @@ describe('malformed and oversized upgrade requests', () => {
   });
 
   it('answers 400 to bytes that are not HTTP at all', async () => {
-    await startEchoGateway({ tls: false });
+    await startNetworkGateway({ tls: false });
     const { answer } = await rawExchange('HELLO THERE\r\n\r\n');
     expect(statusOf(answer)).toBe(400);
     expect(JSON.parse(bodyOf(answer))).toEqual({ message: 'Bad Request' });
@@ -115,7 +103,7 @@ describe('malformed and oversized upgrade requests', () => {
   });
 
   it('answers 431 to upgrade headers over 16 KB', async () => {
-    await startEchoGateway({ tls: false });
+    await startNetworkGateway({ tls: false });
     const { answer } = await rawExchange(upgrade('/dev', [`X-Padding: ${'p'.repeat(20 * 1024)}`]));
     expect(statusOf(answer)).toBe(431);
     expect(invoker.invocations).toHaveLength(0);
@@ -123,7 +111,7 @@ describe('malformed and oversized upgrade requests', () => {
   });
 
   it('answers 414 to a WebSocket URL over 4096 characters and accepts one of exactly 4096', async () => {
-    await startEchoGateway({ tls: false });
+    await startNetworkGateway({ tls: false });
     const longPath = (length: number) => `/dev?q=${'x'.repeat(length - '/dev?q='.length)}`;
     const { answer } = await rawExchange(upgrade(longPath(4097)));
     expect(statusOf(answer)).toBe(414);
@@ -135,7 +123,7 @@ describe('malformed and oversized upgrade requests', () => {
   });
 
   it("answers AWS's 403 Forbidden to unknown paths, for upgrades and plain requests", async () => {
-    await startEchoGateway({ tls: false });
+    await startNetworkGateway({ tls: false });
     for (const path of ['/prod', '/dev/extra', '/favicon.ico']) {
       const refused = await expectRefused(`ws://127.0.0.1:${gw!.address.port}${path}`);
       expect(refused.status).toBe(403);
@@ -156,7 +144,7 @@ describe('handshakes that never complete (slowloris)', () => {
   const handshakeTimeoutMs = 300;
 
   it('drops a connection that sends nothing', async () => {
-    await startEchoGateway({ limits: { handshakeTimeoutMs } });
+    await startNetworkGateway({ limits: { handshakeTimeoutMs } });
     const { answer, elapsedMs } = await rawExchange('', { end: false });
     expect(answer).toBe('');
     expect(elapsedMs).toBeGreaterThanOrEqual(handshakeTimeoutMs - 20);
@@ -164,7 +152,7 @@ describe('handshakes that never complete (slowloris)', () => {
   });
 
   it('answers 408 to an upgrade request whose headers never end', async () => {
-    await startEchoGateway({ limits: { handshakeTimeoutMs } });
+    await startNetworkGateway({ limits: { handshakeTimeoutMs } });
     const { answer, elapsedMs } = await rawExchange('GET /dev HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n', { end: false });
     expect(statusOf(answer)).toBe(408);
     expect(elapsedMs).toBeGreaterThanOrEqual(handshakeTimeoutMs - 20);
@@ -173,7 +161,7 @@ describe('handshakes that never complete (slowloris)', () => {
   });
 
   it('answers 408 to headers dribbled one byte at a time', async () => {
-    await startEchoGateway({ limits: { handshakeTimeoutMs } });
+    await startNetworkGateway({ limits: { handshakeTimeoutMs } });
     const request = upgrade('/dev');
     const result = await new Promise<{ answer: string; sent: number }>((resolve, reject) => {
       const socket = connectTcp(gw!.address.port, '127.0.0.1');
@@ -196,7 +184,7 @@ describe('handshakes that never complete (slowloris)', () => {
   });
 
   it('answers 408 to an @connections POST whose body stalls', async () => {
-    await startEchoGateway({ limits: { handshakeTimeoutMs } });
+    await startNetworkGateway({ limits: { handshakeTimeoutMs } });
     const { answer, elapsedMs } = await rawExchange('POST /dev/@connections/abc HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nonly ten b', {
       end: false,
     });
@@ -206,7 +194,7 @@ describe('handshakes that never complete (slowloris)', () => {
   });
 
   it('drops a TLS handshake that never completes', async () => {
-    await startEchoGateway({ limits: { handshakeTimeoutMs } });
+    await startNetworkGateway({ limits: { handshakeTimeoutMs } });
     // The first bytes of a TLS record header announcing a ClientHello that never comes.
     const { elapsedMs } = await rawExchange(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01]), { end: false });
     expect(elapsedMs).toBeGreaterThanOrEqual(handshakeTimeoutMs - 20);
@@ -214,14 +202,14 @@ describe('handshakes that never complete (slowloris)', () => {
   });
 
   it('does not count a slow $connect against the handshake timeout', async () => {
-    await startEchoGateway({ limits: { handshakeTimeoutMs } }, 2 * handshakeTimeoutMs);
+    await startNetworkGateway({ limits: { handshakeTimeoutMs } }, 2 * handshakeTimeoutMs);
     await expectHealthy();
   });
 });
 
 describe('malformed @connections requests', () => {
   it('answers 410 GoneException to ids that are well-formed in the URL but name no connection', async () => {
-    await startEchoGateway({ tls: false });
+    await startNetworkGateway({ tls: false });
     const ids = ['nope', 'AAAAAAAAAAAAAAA%3D', '%00', 'a%2Fb', encodeURIComponent('ünïcødé'), 'x'.repeat(4000), '%40connections'];
     for (const id of ids) {
       for (const method of ['POST', 'GET', 'DELETE']) {
@@ -234,7 +222,7 @@ describe('malformed @connections requests', () => {
   });
 
   it('answers 403 to an id whose percent-encoding is broken and to methods @connections does not have', async () => {
-    await startEchoGateway({ tls: false });
+    await startNetworkGateway({ tls: false });
     const broken = await fetch(`${gw!.address.connectionsUrl}/%E0%A4%A`, { method: 'POST', body: 'x' });
     expect(broken.status).toBe(403);
     for (const method of ['PUT', 'PATCH', 'OPTIONS']) {
@@ -246,7 +234,7 @@ describe('malformed @connections requests', () => {
   });
 
   it('answers 400 to a POST with broken chunked encoding, and survives a body cut short', async () => {
-    await startEchoGateway({ tls: false });
+    await startNetworkGateway({ tls: false });
     const chunked = await rawExchange(
       'POST /dev/@connections/abc HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\nnot hex\r\n0\r\n\r\n',
     );
@@ -257,7 +245,7 @@ describe('malformed @connections requests', () => {
   });
 
   it('delivers nothing to a live connection from requests addressed to another id', async () => {
-    await startEchoGateway({ tls: false });
+    await startNetworkGateway({ tls: false });
     const client = await openClient(gw!.address.stageUrl);
     const { event } = await invoker.nextInvocation('connect');
     const id: string = event.requestContext.connectionId;

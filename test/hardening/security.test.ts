@@ -15,9 +15,10 @@ import { createGateway, type GatewayOptions } from '../../src/gateway/create-gat
 import { createIdGenerator } from '../../src/gateway/ids.js';
 import { buildModel } from '../support/build-model.js';
 import { runCli, type CliProcess } from '../support/child-cli.js';
+import { startEchoGateway, type EchoGateway } from '../support/echo-gateway.js';
 import { startGateway, type RunningGateway } from '../support/start-gateway.js';
 import { createTestInvoker, type TestInvoker } from '../support/test-invoker.js';
-import { openClient, type TestClient } from '../support/ws-client.js';
+import { openClient } from '../support/ws-client.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/services/${name}/`, import.meta.url));
 let gw: RunningGateway | undefined;
@@ -33,33 +34,14 @@ afterEach(async () => {
   gw = undefined;
 });
 
-async function startEchoGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
-  invoker = createTestInvoker({
-    connect: () => ({ statusCode: 200 }),
-    echo: (event) => ({ statusCode: 200, body: event.body }),
-  });
-  gw = await startGateway(
-    buildModel([
-      { routeKey: '$connect', functionKey: 'connect' },
-      { routeKey: '$default', functionKey: 'echo', routeResponse: true },
-    ]),
-    { invoker, tls: false, ...options },
-  );
-  return gw;
+async function startSecurityGateway(options: GatewayOptions = {}): Promise<EchoGateway> {
+  const echo = await startEchoGateway({ tls: false, ...options });
+  invoker = echo.invoker;
+  gw = echo;
+  return echo;
 }
 
-async function connect(): Promise<{ client: TestClient; connectionId: string }> {
-  const client = await openClient(gw!.address.stageUrl);
-  const { event } = await invoker.nextInvocation('connect');
-  return { client, connectionId: event.requestContext.connectionId };
-}
-
-async function expectHealthy(): Promise<void> {
-  const { client } = await connect();
-  client.ws.send('healthy');
-  expect(await client.nextMessage()).toBe('healthy');
-  client.ws.close();
-}
+const connect = () => (gw as EchoGateway).connect();
 
 describe('listening address', () => {
   it('listens on 127.0.0.1 unless told otherwise', async () => {
@@ -114,7 +96,7 @@ describe('listening address', () => {
 
 describe('SigV4 signatures on @connections (requireSignatures)', () => {
   const good = { accessKeyId: 'AKIDWSGATETEST', secretAccessKey: 'the-right-secret' };
-  const start = () => startEchoGateway({ requireSignatures: { credentials: [good] } });
+  const start = () => startSecurityGateway({ requireSignatures: { credentials: [good] } });
   const v3 = (credentials = good, extra: Record<string, unknown> = {}) =>
     new ApiGatewayManagementApiClient({ endpoint: gw!.address.managementEndpoint, region: 'us-east-1', credentials, maxAttempts: 1, ...extra });
   const v2 = (credentials = good) =>
@@ -254,7 +236,7 @@ describe('SigV4 signatures on @connections (requireSignatures)', () => {
   });
 
   it('checks nothing by default: unsigned requests work', async () => {
-    await startEchoGateway();
+    await startSecurityGateway();
     const { client, connectionId } = await connect();
     const res = await fetch(`${gw!.address.connectionsUrl}/${encodeURIComponent(connectionId)}`, { method: 'POST', body: 'unsigned' });
     expect(res.status).toBe(200);
@@ -282,7 +264,7 @@ describe('connection ids', () => {
   });
 
   it('differ between connections opened at the same moment', async () => {
-    await startEchoGateway();
+    await startSecurityGateway();
     const clients = await Promise.all(Array.from({ length: 30 }, () => openClient(gw!.address.stageUrl)));
     const ids = invoker.invocations.filter((i) => i.functionKey === 'connect').map((i) => i.event.requestContext.connectionId as string);
     expect(new Set(ids).size).toBe(30);
@@ -302,11 +284,11 @@ describe('handler paths', () => {
     await gateway.close();
   });
 
-  it('wsgate dev reports it as a user error with the file and config path, without a stack', async () => {
+  it('wsgate dev reports it as a user error with the file, line and config path, without a stack', async () => {
     cli = runCli(['dev', '--config', `${fixture('hardening-limits-outside')}serverless.yml`, '--port', '0', '--no-watch']);
     expect(await cli.exited).toBe(1);
     const stderr = cli.stderr.join('\n');
-    expect(stderr).toMatch(/Error \[RUNTIME_INVALID_HANDLER\] .*serverless\.yml at functions\.escape\.handler: .*outside the service folder/);
+    expect(stderr).toMatch(/Error \[RUNTIME_INVALID_HANDLER\] .*serverless\.yml:14:5 at functions\.escape\.handler: .*outside the service folder/);
     expect(stderr).toContain('Hint:');
     expect(stderr).not.toMatch(/^\s+at /m);
   });
