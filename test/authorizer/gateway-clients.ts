@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import type { Invoker, InvokeOptions } from '../../src/runtime/invoker.js';
 import type { RequestObserver, RequestRecord } from '../../src/gateway/logs/request-record.js';
+import { createWaitableList } from '../support/waitable-list.js';
 
 export type ConnectResult =
   | { open: true; ws: WebSocket; headers: Record<string, string | string[] | undefined> }
@@ -53,23 +54,6 @@ export function recordInvocations(real: Invoker): Invoker & { calls: Array<{ fun
 
 /** Collects gateway records and lets a test wait for one. */
 export function recordWatcher(): { observer: RequestObserver; records: RequestRecord[]; waitFor(match: (record: RequestRecord) => boolean): Promise<RequestRecord> } {
-  const records: RequestRecord[] = [];
-  const waiting: Array<{ match: (record: RequestRecord) => boolean; resolve: (record: RequestRecord) => void }> = [];
-  return {
-    records,
-    observer(record) {
-      records.push(record);
-      for (const waiter of [...waiting]) {
-        if (waiter.match(record)) {
-          waiting.splice(waiting.indexOf(waiter), 1);
-          waiter.resolve(record);
-        }
-      }
-    },
-    waitFor(match) {
-      const found = records.find(match);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve) => waiting.push({ match, resolve }));
-    },
-  };
+  const records = createWaitableList<RequestRecord>();
+  return { observer: records.push, records: records.items, waitFor: records.waitFor };
 }

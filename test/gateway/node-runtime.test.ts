@@ -2,11 +2,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadService } from '../../src/config/load.js';
 import { startGateway, type RunningGateway } from '../support/start-gateway.js';
+import { createWaitableList } from '../support/waitable-list.js';
 import { expectRefused, openClient } from '../support/ws-client.js';
 
 const serviceDir = fileURLToPath(new URL('../fixtures/services/gateway-chat/', import.meta.url));
 let gw: RunningGateway;
-const logs: string[] = [];
+// Handler output comes through a pipe, results through the IPC channel: in no fixed order, so tests wait for lines.
+const logs = createWaitableList<string>();
 
 beforeAll(async () => {
   const { model } = await loadService({ serviceDir });
@@ -67,8 +69,8 @@ describe('the gateway with real handler processes', () => {
 
   it('shows handler console output with the function name', async () => {
     const client = await openClient(gw.address.stageUrl);
-    const record = await gw.waitForRecord((r) => r.eventType === 'CONNECT' && r.status === 200 && logs.some((l) => l.includes(r.connectionId)));
-    expect(logs).toContain(`[connect] connect ${record.connectionId}`);
+    const record = await gw.waitForRecord((r) => r.eventType === 'CONNECT' && r.status === 200);
+    await logs.waitFor((line) => line === `[connect] connect ${record.connectionId}`);
     client.ws.close();
   });
 });

@@ -2,13 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorDetail } from '../../src/errors.js';
 import type { Invoker } from '../../src/runtime/invoker.js';
 import { createNodeInvoker, type HandlerLogEntry } from '../../src/runtime/node-invoker.js';
+import { createWaitableList } from '../support/waitable-list.js';
 import { buildModel, copyFixture } from './runtime-fixture.js';
 
 // The Lambda context and environment a handler sees, and where its console output goes.
 describe('createNodeInvoker: context, environment and logs', () => {
   let fixture: Awaited<ReturnType<typeof copyFixture>>;
   let invoker: Invoker;
-  const logs: HandlerLogEntry[] = [];
+  // Output comes through pipes, the result through the IPC channel: in no fixed order, so tests wait for lines.
+  const logs = createWaitableList<HandlerLogEntry>();
   const warnings: ErrorDetail[] = [];
   const saved = { ...process.env };
 
@@ -127,7 +129,9 @@ describe('createNodeInvoker: context, environment and logs', () => {
 
   it('sends handler output to onLog line by line, tagged with the function key and stream', async () => {
     expect(await invoker.invoke('log', {})).toMatchObject({ ok: true, value: 'logged' });
-    const lines = logs.filter((entry) => entry.functionKey === 'log');
+    await logs.waitFor((entry) => entry.functionKey === 'log' && entry.line === 'lines');
+    await logs.waitFor((entry) => entry.functionKey === 'log' && entry.line === 'an error line');
+    const lines = logs.items.filter((entry) => entry.functionKey === 'log');
     expect(lines.filter((l) => l.stream === 'stdout').map((l) => l.line)).toEqual(['first line', 'two', 'lines']);
     expect(lines.filter((l) => l.stream === 'stderr').map((l) => l.line)).toEqual(['an error line']);
   });

@@ -2,6 +2,7 @@ import type { ServiceModel } from '../../src/config/model.js';
 import { createGateway, type Gateway, type GatewayAddress, type GatewayOptions } from '../../src/gateway/create-gateway.js';
 import type { RequestRecord } from '../../src/gateway/logs/request-record.js';
 import type { ManagementRecord } from '../../src/gateway/management-record.js';
+import { createWaitableList } from './waitable-list.js';
 
 export interface RunningGateway {
   gateway: Gateway;
@@ -15,38 +16,22 @@ export interface RunningGateway {
 
 /** Starts a real gateway on 127.0.0.1, port 0, recording every request it finishes. */
 export async function startGateway(model: ServiceModel, options: GatewayOptions = {}): Promise<RunningGateway> {
-  const records: RequestRecord[] = [];
+  const records = createWaitableList<RequestRecord>();
   const management: ManagementRecord[] = [];
-  const waiters: { match: (record: RequestRecord) => boolean; resolve: (record: RequestRecord) => void }[] = [];
   const gateway = createGateway(model, {
     host: '127.0.0.1',
     port: 0,
     ...options,
-    observers: [
-      ...(options.observers ?? []),
-      (record) => {
-        records.push(record);
-        for (const waiter of [...waiters]) {
-          if (waiter.match(record)) {
-            waiters.splice(waiters.indexOf(waiter), 1);
-            waiter.resolve(record);
-          }
-        }
-      },
-    ],
+    observers: [...(options.observers ?? []), records.push],
     onManagementRequest: (record) => management.push(record),
   });
   const address = await gateway.listen();
   return {
     gateway,
     address,
-    records,
+    records: records.items,
     management,
-    waitForRecord(match) {
-      const found = records.find(match);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve) => waiters.push({ match, resolve }));
-    },
+    waitForRecord: records.waitFor,
     close: () => gateway.close(),
   };
 }
