@@ -142,6 +142,17 @@ describe('wsgate connect', () => {
     expect(cli.stderr).toContain('Disconnected (code: 1000, reason: "")');
   });
 
+  it('reports a header name or subprotocol that is not an HTTP token as a user error, without a stack', async () => {
+    for (const flags of [['--header', 'Bad Name: x'], ['--subprotocol', 'two words']]) {
+      cli = runCli(['connect', 'ws://127.0.0.1:9/dev', ...flags]);
+      cli.child.stdin.end();
+      expect(await cli.exited).toBe(1);
+      const stderr = cli.stderr.join('\n');
+      expect(stderr).toMatch(/^Error \[CLI_INVALID_OPTION\]: Cannot open ws:\/\/127\.0\.0\.1:9\/dev: /);
+      expect(stderr).not.toMatch(/^\s+at /m);
+    }
+  });
+
   it('exits 1 with the status of a refused upgrade', async () => {
     const invoker = createTestInvoker({ connect: () => ({ statusCode: 403 }) });
     gw = await startGateway(buildModel([{ routeKey: '$connect', functionKey: 'connect' }]), { invoker, tls: false });

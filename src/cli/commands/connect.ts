@@ -32,7 +32,7 @@ async function runConnect(rawUrl: string, options: ConnectOptions): Promise<numb
   const url = buildUrl(rawUrl, options.query);
   const lingerMs = parseWait(options.wait);
   const headers = parseHeaders(options.header);
-  const ws = new WebSocket(url, options.subprotocol, { headers, rejectUnauthorized: options.check });
+  const ws = openWebSocket(url, options.subprotocol, { headers, rejectUnauthorized: options.check });
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const info = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -77,6 +77,20 @@ async function runConnect(rawUrl: string, options: ConnectOptions): Promise<numb
   process.off('SIGTERM', onSignal);
   info(`Disconnected (code: ${code}, reason: "${reason}")`);
   return 0;
+}
+
+/** `ws` and node:http check header names, values and subprotocols as the socket is created: those are the user's flags. */
+function openWebSocket(url: string, protocols: string[], options: { headers: Record<string, string>; rejectUnauthorized: boolean }): WebSocket {
+  try {
+    return new WebSocket(url, protocols, options);
+  } catch (err) {
+    throw new WsgateError({
+      code: 'CLI_INVALID_OPTION',
+      message: `Cannot open ${url}: ${err instanceof Error ? err.message : String(err)}`,
+      hint: "Header names and subprotocols are HTTP tokens (letters, digits and !#$%&'*+-.^_`|~), given once each; header values are printable text.",
+      cause: err,
+    });
+  }
 }
 
 function parseWait(raw: string): number {
