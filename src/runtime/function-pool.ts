@@ -23,13 +23,24 @@ export interface FunctionPoolOptions {
   env: Record<string, string>;
   invokedFunctionArn: string;
   maxInstances: number;
+  /** See `GROW_AFTER_MS`. */
+  growAfterMs: number;
   onLog: (entry: HandlerLogEntry) => void;
 }
 
 interface Waiter {
   resolve(lease: Lease): void;
   timer?: NodeJS.Timeout;
+  /** Starts another instance for this invocation if none frees up first. */
+  grow?: NodeJS.Timeout;
 }
+
+/**
+ * How long an invocation waits for a busy instance to free up before another instance starts for it. A cold
+ * start costs 50–300 ms of CPU, and on a small machine every extra instance makes all invocations dearer
+ * (bench/README.md): fast handlers are served by the warm instances, slow ones still get their own.
+ */
+export const GROW_AFTER_MS = 100;
 
 type Lease = HandlerInstance | 'timeout' | 'closed' | LambdaError;
 
@@ -71,6 +82,8 @@ export class FunctionPool {
   private waiters: Waiter[] = [];
   /** Instances existing or being created. */
   private slots = 0;
+  /** Instances whose init has not finished. */
+  private starting = 0;
   private closed = false;
   private compiled: Promise<ModulePlan> | undefined;
 
@@ -170,6 +183,7 @@ export class FunctionPool {
     this.closed = true;
     for (const waiter of this.waiters.splice(0)) {
       clearTimeout(waiter.timer);
+      clearTimeout(waiter.grow);
       waiter.resolve('closed');
     }
     this.idle = [];
@@ -180,17 +194,37 @@ export class FunctionPool {
     if (this.closed) return Promise.resolve('closed');
     const warm = this.idle.pop();
     if (warm) return Promise.resolve(warm);
-    if (this.slots < this.options.maxInstances) return this.startInstance();
+    const { maxInstances, growAfterMs } = this.options;
+    if (this.slots === 0 || (growAfterMs === 0 && this.slots < maxInstances)) return this.startInstance();
     return new Promise((resolve) => {
       const waiter: Waiter = { resolve };
       if (Number.isFinite(deadlineAt)) {
         waiter.timer = setTimeout(() => {
+          clearTimeout(waiter.grow);
           this.waiters = this.waiters.filter((w) => w !== waiter);
           resolve('timeout');
         }, deadlineAt - performance.now());
       }
+      if (this.slots < maxInstances) waiter.grow = setTimeout(() => this.growFor(waiter), growAfterMs);
       this.waiters.push(waiter);
     });
+  }
+
+  /**
+   * No instance freed up in time for a queued invocation: it gets a new one, while slots remain. One cold start
+   * at a time: while one runs, parallel ones would only compete with it for the CPU.
+   */
+  private growFor(waiter: Waiter): void {
+    if (this.closed || this.slots >= this.options.maxInstances) return;
+    const index = this.waiters.indexOf(waiter);
+    if (index < 0) return;
+    if (this.starting > 0) {
+      waiter.grow = setTimeout(() => this.growFor(waiter), this.options.growAfterMs);
+      return;
+    }
+    this.waiters.splice(index, 1);
+    clearTimeout(waiter.timer);
+    void this.startInstance().then(waiter.resolve);
   }
 
   private release(instance: HandlerInstance): void {
@@ -201,6 +235,7 @@ export class FunctionPool {
     const waiter = this.waiters.shift();
     if (waiter) {
       clearTimeout(waiter.timer);
+      clearTimeout(waiter.grow);
       waiter.resolve(instance);
     } else {
       this.idle.push(instance);
@@ -215,6 +250,7 @@ export class FunctionPool {
     const waiter = this.closed ? undefined : this.waiters.shift();
     if (waiter) {
       clearTimeout(waiter.timer);
+      clearTimeout(waiter.grow);
       void this.startInstance().then(waiter.resolve);
     }
   }
@@ -252,6 +288,8 @@ export class FunctionPool {
       onLog: this.options.onLog,
     });
     this.instances.add(instance);
+    this.starting++;
+    void instance.ready.then(() => this.starting--);
     void instance.exited.then(() => this.forget(instance));
     return instance;
   }

@@ -2,7 +2,7 @@ import type { ServiceModel } from '../config/model.js';
 import { WsgateError, type ErrorDetail } from '../errors.js';
 import { LOCAL_ACCOUNT_ID } from '../gateway/ids.js';
 import { buildFunctionEnvironment } from './build-lambda-environment.js';
-import { FunctionPool } from './function-pool.js';
+import { FunctionPool, GROW_AFTER_MS } from './function-pool.js';
 import type { InvokeResult, Invoker } from './invoker.js';
 import { locateRunner } from './locate-runner.js';
 import { parseHandler } from './parse-handler.js';
@@ -24,6 +24,11 @@ export interface NodeInvokerOptions {
   watch?: boolean;
   /** Most instances (execution environments) per function. Default 10; further invocations queue. */
   maxInstancesPerFunction?: number;
+  /**
+   * How long an invocation that finds every instance busy waits for one to free up before another instance
+   * starts for it, ms. Default 100 (`GROW_AFTER_MS`); 0 starts one at once, as Lambda scales out.
+   */
+  growAfterMs?: number;
   /** Non-fatal findings (an environment variable that is an intrinsic, a non-Node runtime). Default: printed to stderr. */
   onWarning?: (warning: ErrorDetail) => void;
   /** Called after a change in the service folder retired the running instances (watch mode). */
@@ -90,6 +95,7 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
         env,
         invokedFunctionArn: arnOf(fn.name),
         maxInstances,
+        growAfterMs: Math.max(0, options.growAfterMs ?? GROW_AFTER_MS),
         onLog,
       }),
     );

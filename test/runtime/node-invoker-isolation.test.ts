@@ -21,8 +21,8 @@ describe('createNodeInvoker: isolation and lifecycle', () => {
     await fixture?.remove();
   });
 
-  const start = (functions: Parameters<typeof buildModel>[1], maxInstancesPerFunction?: number) => {
-    invoker = createNodeInvoker(buildModel(fixture.dir, functions), { onLog: () => {}, maxInstancesPerFunction });
+  const start = (functions: Parameters<typeof buildModel>[1], maxInstancesPerFunction?: number, growAfterMs?: number) => {
+    invoker = createNodeInvoker(buildModel(fixture.dir, functions), { onLog: () => {}, maxInstancesPerFunction, growAfterMs });
     return invoker;
   };
 
@@ -87,7 +87,8 @@ describe('createNodeInvoker: isolation and lifecycle', () => {
   });
 
   it('runs parallel invocations in separate instances, each with its own module state, and reuses warm ones', async () => {
-    const inv = start({ slow: { handler: 'handler.slow' } });
+    // growAfterMs 0: every invocation that finds the instances busy gets a new one at once, as Lambda scales out.
+    const inv = start({ slow: { handler: 'handler.slow' } }, undefined, 0);
     const results = await Promise.all([1, 2, 3, 4].map(() => inv.invoke('slow', { ms: 300 })));
     const values = results.map((r) => (r.ok ? (r.value as { pid: number; count: number }) : undefined));
     expect(values.every((v) => v !== undefined)).toBe(true);
@@ -101,11 +102,30 @@ describe('createNodeInvoker: isolation and lifecycle', () => {
   });
 
   it('queues invocations beyond maxInstancesPerFunction', async () => {
-    const inv = start({ slow: { handler: 'handler.slow' } }, 2);
+    const inv = start({ slow: { handler: 'handler.slow' } }, 2, 0);
     const results = await Promise.all([1, 2, 3, 4, 5].map(() => inv.invoke('slow', { ms: 100 })));
     expect(results.every((r) => r.ok)).toBe(true);
     const pids = new Set(results.map((r) => (r.ok ? (r.value as { pid: number }).pid : 0)));
     expect(pids.size).toBe(2);
+  });
+
+  it('by default, gives slow invocations that wait for a busy instance their own after growAfterMs', async () => {
+    const inv = start({ slow: { handler: 'handler.slow' } });
+    await inv.invoke('slow', { ms: 1 });
+    const results = await Promise.all([1, 2].map(() => inv.invoke('slow', { ms: 1500 })));
+    const pids = new Set(results.map((r) => (r.ok ? (r.value as { pid: number }).pid : 0)));
+    expect(pids.size).toBe(2);
+  });
+
+  it('serves a burst of quick invocations from the warm instance instead of starting more (growAfterMs)', async () => {
+    const inv = start({ counter: { handler: 'handler.counter' } }, 10, 5000);
+    const first = await inv.invoke('counter', {});
+    const burst = await Promise.all(Array.from({ length: 20 }, () => inv.invoke('counter', {})));
+    const pids = new Set([first, ...burst].map((r) => (r.ok ? (r.value as { pid: number }).pid : 0)));
+    expect(pids.size).toBe(1);
+    expect(burst.map((r) => (r.ok ? (r.value as { count: number }).count : 0)).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 2),
+    );
   });
 
   it('times a queued invocation out at the caller deadline', async () => {
@@ -117,7 +137,8 @@ describe('createNodeInvoker: isolation and lifecycle', () => {
   });
 
   it('close() ends every instance, settles pending invocations and leaves no child process', async () => {
-    const inv = start({ slow: { handler: 'handler.slow' }, counter: { handler: 'handler.counter' } }, 3);
+    // growAfterMs 0: the second slow invocation gets an instance at once, which is still starting at close().
+    const inv = start({ slow: { handler: 'handler.slow' }, counter: { handler: 'handler.counter' } }, 3, 0);
     const warm = await Promise.all([inv.invoke('counter', {}), inv.invoke('counter', {})]);
     const pids = warm.map((r) => (r.ok ? (r.value as { pid: number }).pid : 0));
     expect(pids.every((pid) => pid > 0 && isProcessAlive(pid))).toBe(true);
