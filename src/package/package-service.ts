@@ -102,11 +102,20 @@ export async function packageService(
     artifactDirectoryName: artifactDirectoryName(model, options.now ?? new Date()),
   });
 
-  await mkdir(packageDir, { recursive: true });
+  const cannotWrite = (cause: unknown): never => {
+    const reason = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
+    throw new WsgateError({
+      code: 'PACKAGE_WRITE_FAILED',
+      message: `Cannot write the package into ${packageDir}: ${reason}`,
+      hint: 'Give --package a folder that can be created and written (it is relative to the current folder).',
+      cause,
+    });
+  };
+  await mkdir(packageDir, { recursive: true }).catch(cannotWrite);
   const written: string[] = [];
   const write = async (name: string, data: string | Buffer) => {
     const path = join(packageDir, name);
-    await writeFile(path, data);
+    await writeFile(path, data).catch(cannotWrite);
     written.push(path);
   };
   if (compiled.createTemplate) await write(CREATE_STACK_TEMPLATE_FILE, toJson(compiled.createTemplate));

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,6 +115,15 @@ describe('wsgate package', () => {
     expect(result.stderr).toContain('serverless.yml:9:9 at functions.one.events[0].websocket.route');
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(join(dir, '.serverless'))).toBe(false);
+  });
+
+  it('reports a --package folder that cannot be written as a user error, without a stack', async () => {
+    const dir = copyFixture('compile-basic');
+    writeFileSync(join(dir, 'a-file'), '');
+    const result = await wsgate(dir, ['package', '--package', 'a-file/out']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^Error \[PACKAGE_WRITE_FAILED\]: Cannot write the package into \S+a-file\/out: ENOTDIR/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });
 
