@@ -7,6 +7,7 @@ import { parseDocument } from './parse-document.js';
 import { normalizeService } from './normalize.js';
 import { isRecord } from './is-record.js';
 import { validateConfig } from './validate.js';
+import { STAGE_PATTERN } from './schema.js';
 import { resolveVariables } from './variables/resolve.js';
 import { DEFAULT_REGION, DEFAULT_STAGE } from './defaults.js';
 
@@ -51,6 +52,15 @@ export async function loadService(options: LoadServiceOptions = {}): Promise<Loa
   const region =
     options.region ?? stringOption(options.cliOptions?.region) ?? stringValue(provider.region) ?? DEFAULT_REGION;
   const warnings = validateConfig(config, resolvedSourceMap);
+  // provider.stage passed the schema; a stage given as an option must meet the same rule.
+  if (!new RegExp(STAGE_PATTERN).test(stage)) {
+    throw new WsgateError({
+      code: 'CLI_INVALID_OPTION',
+      message: `--stage must be a stage name (letters, digits and -), got "${stage}"`,
+      path: '--stage',
+      hint: 'The stage is a segment of the WebSocket URL, of @connections paths and of resource names.',
+    });
+  }
   const model = normalizeService(config, { configFile, stage, region });
   return { model, config, warnings, sourceMap: resolvedSourceMap };
 }

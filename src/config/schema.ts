@@ -157,12 +157,16 @@ const functionSchema = {
   additionalProperties: false,
 };
 
+/** Serverless v3 validates `provider.stage` against this. */
+export const STAGE_PATTERN = '^[a-zA-Z0-9-]+$';
+
 const providerSchema = {
   type: 'object',
   properties: {
     name: { const: 'aws', description: '"aws"' },
     runtime: { type: 'string', minLength: 1 },
-    stage: { type: 'string', minLength: 1 },
+    // Serverless v3's pattern: the stage is a segment of URLs, ARNs and stack names.
+    stage: { type: 'string', pattern: STAGE_PATTERN, description: 'a stage name: letters, digits and -' },
     region: { type: 'string', minLength: 1 },
     profile: { type: 'string' },
     environment,

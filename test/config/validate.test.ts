@@ -205,6 +205,21 @@ functions: {}
     expect(await loadWarnings(yaml(false))).toEqual([]);
   });
 
+  it('a stage is letters, digits and - (Serverless v3), from provider.stage or the stage option', async () => {
+    const yaml = `service: svc
+provider:
+  name: aws
+  stage: feature/x
+functions: {}
+`;
+    const issue = only(await loadError(yaml));
+    expect(issue).toMatchObject({ code: 'CONFIG_INVALID_VALUE', path: 'provider.stage', location: { line: lineOf(yaml, 'stage: feature/x') } });
+    const serviceDir = writeService({ 'serverless.yml': 'service: svc\nprovider:\n  name: aws\nfunctions: {}\n' });
+    const err = await loadService({ serviceDir, env: {}, stage: 'a b' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'CLI_INVALID_OPTION', path: '--stage' });
+    await expect(loadService({ serviceDir, env: {}, stage: 'prod-2' })).resolves.toMatchObject({ model: { stage: 'prod-2' } });
+  });
+
   it('reports every rule violation at once, in file order', async () => {
     const yaml = `service: svc
 provider:
