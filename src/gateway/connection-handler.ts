@@ -1,8 +1,7 @@
 import type { RawData, WebSocket } from 'ws';
-import type { RequestRecord } from './logs/request-record.js';
 import { buildDisconnectEvent, buildMessageEvent, type ConnectionContext } from './events.js';
 import { invokeSafely, type GatewayState, type LiveConnection } from './gateway-state.js';
-import { formatRequestTime } from './request-time.js';
+import { describeInvokeFailure, startRequestRecord } from './request-records.js';
 import { selectRoute } from './route-selection.js';
 
 /** The reason API Gateway reports when the client's close frame carried no status code. */
@@ -76,24 +75,9 @@ async function routeMessage(state: GatewayState, live: LiveConnection, body: str
   const messageId = state.ids.nextId();
   await state.registry.touch(context.connectionId, started);
   const routeKey = selectRoute(state.expression, body, state.routeKeys);
-  const record: RequestRecord = {
-    eventType: 'MESSAGE',
-    routeKey: routeKey ?? '$default',
-    connectionId: context.connectionId,
-    requestId,
-    extendedRequestId: requestId,
-    messageId,
-    requestTime: formatRequestTime(started),
-    requestTimeEpoch: started,
-    connectedAt: context.connectedAt,
-    stage: context.stage,
-    apiId: context.apiId,
-    domainName: context.domainName,
-    identity: context.identity,
-    status: 200,
-    durationMs: 0,
-    requestBody: body,
-  };
+  const record = startRequestRecord(context, 'MESSAGE', routeKey ?? '$default', requestId, started);
+  record.messageId = messageId;
+  record.requestBody = body;
   const finish = (frame?: string) => {
     if (frame !== undefined && live.ws.readyState === live.ws.OPEN) {
       live.ws.send(frame);
@@ -117,7 +101,7 @@ async function routeMessage(state: GatewayState, live: LiveConnection, body: str
   if (!result.ok) {
     record.status = 500;
     record.error = { message: 'Internal server error', responseType: result.kind === 'timeout' ? 'INTEGRATION_TIMEOUT' : 'INTEGRATION_FAILURE' };
-    record.integration = { status: 500, latency: result.durationMs, error: `${result.error.errorType}: ${result.error.errorMessage}` };
+    record.integration = { status: 500, latency: result.durationMs, error: describeInvokeFailure(result) };
     finish(formatErrorFrame('Internal server error', context.connectionId, requestId));
     return;
   }
@@ -137,24 +121,9 @@ export async function runDisconnect(state: GatewayState, context: ConnectionCont
   const started = state.clock();
   await state.registry.remove(context.connectionId);
   const requestId = state.ids.nextId();
-  const record: RequestRecord = {
-    eventType: 'DISCONNECT',
-    routeKey: '$disconnect',
-    connectionId: context.connectionId,
-    requestId,
-    extendedRequestId: requestId,
-    requestTime: formatRequestTime(started),
-    requestTimeEpoch: started,
-    connectedAt: context.connectedAt,
-    stage: context.stage,
-    apiId: context.apiId,
-    domainName: context.domainName,
-    identity: context.identity,
-    status: 200,
-    durationMs: 0,
-    disconnectStatusCode: code,
-    disconnectReason: reason,
-  };
+  const record = startRequestRecord(context, 'DISCONNECT', '$disconnect', requestId, started);
+  record.disconnectStatusCode = code;
+  record.disconnectReason = reason;
   const route = state.routes.get('$disconnect');
   if (route) {
     record.functionKey = route.functionKey;
@@ -168,7 +137,7 @@ export async function runDisconnect(state: GatewayState, context: ConnectionCont
     if (!result.ok) {
       record.status = 500;
       record.error = { message: 'Internal server error' };
-      record.integration = { status: 500, latency: result.durationMs, error: `${result.error.errorType}: ${result.error.errorMessage}` };
+      record.integration = { status: 500, latency: result.durationMs, error: describeInvokeFailure(result) };
     } else {
       record.integration = { latency: result.durationMs };
     }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { WebSocketServer } from 'ws';
@@ -9,7 +9,8 @@ import { buildConnectEvent, buildTraceId, type ConnectionContext } from './event
 import { invokeSafely, type GatewayState } from './gateway-state.js';
 import { attachConnection, closeConnection, runDisconnect } from './connection-handler.js';
 import { guardFrameSize } from './frame-size-guard.js';
-import { formatRequestTime } from './request-time.js';
+import { writeRawResponse } from './raw-response.js';
+import { describeInvokeFailure, startRequestRecord } from './request-records.js';
 
 /** What the `$connect` response decided for the handshake response, read by the WebSocket server hooks. */
 export interface HandshakeDecision {
@@ -48,16 +49,16 @@ export async function handleUpgradeRequest(
   socket.on('error', () => socket.destroy());
   const started = state.clock();
   if ((req.url?.length ?? 0) > state.limits.maxUrlLength) {
-    writeRejection(socket, 414, [], '{"message":"Request-URI Too Long"}');
+    writeRawResponse(socket, 414, '{"message":"Request-URI Too Long"}');
     return;
   }
   const url = new URL(req.url ?? '/', 'http://gateway.local');
   if (!isWebSocketRequest(req)) {
-    writeRejection(socket, 400, [], '{"message":"Bad Request"}');
+    writeRawResponse(socket, 400, '{"message":"Bad Request"}');
     return;
   }
   if (state.closing || !isGatewayPath(url.pathname, state.stage)) {
-    writeRejection(socket, 403, [], '{"message":"Forbidden"}');
+    writeRawResponse(socket, 403, '{"message":"Forbidden"}');
     return;
   }
   const tlsSocket = req.socket as TLSSocket;
@@ -89,22 +90,7 @@ export async function handleUpgradeRequest(
     domainName: connection.domainName,
   });
 
-  const record: RequestRecord = {
-    eventType: 'CONNECT',
-    routeKey: '$connect',
-    connectionId: connection.connectionId,
-    requestId: request.requestId,
-    extendedRequestId: request.requestId,
-    requestTime: formatRequestTime(request.requestTimeEpoch),
-    requestTimeEpoch: request.requestTimeEpoch,
-    connectedAt: connection.connectedAt,
-    stage: state.stage,
-    apiId: state.apiId,
-    domainName: connection.domainName,
-    identity: connection.identity,
-    status: 200,
-    durationMs: 0,
-  };
+  const record = startRequestRecord(connection, 'CONNECT', '$connect', request.requestId, request.requestTimeEpoch);
 
   const outcome = await decideConnect(state, connection, eventInput, req.rawHeaders, record);
   record.durationMs = state.clock() - started;
@@ -114,7 +100,7 @@ export async function handleUpgradeRequest(
     await state.registry.remove(connection.connectionId);
     record.status = outcome.status;
     if (outcome.error) record.error = { message: outcome.error };
-    writeRejection(socket, outcome.status, outcome.headers, outcome.body);
+    writeRawResponse(socket, outcome.status, outcome.body, outcome.headers);
     state.observe(record);
     return;
   }
@@ -195,7 +181,7 @@ async function decideConnect(
   const event = buildConnectEvent({ ...eventInput, integrationLatency });
   const result = await state.track(invokeSafely(state, route.functionKey, event));
   if (!result.ok) {
-    record.integration = { status: 502, latency: result.durationMs, error: `${result.error.errorType}: ${result.error.errorMessage}` };
+    record.integration = { status: 502, latency: result.durationMs, error: describeInvokeFailure(result) };
     return { accept: false, status: 502, headers: [], body: '{"message": "Internal server error"}', error: 'Internal server error' };
   }
   const response = result.value as { statusCode?: unknown; headers?: unknown; multiValueHeaders?: unknown; body?: unknown } | null | undefined;
@@ -266,13 +252,4 @@ function isGatewayPath(pathname: string, stage: string): boolean {
 export function normalizeIp(address: string | undefined): string {
   if (!address) return '127.0.0.1';
   return address.startsWith('::ffff:') ? address.slice(7) : address;
-}
-
-function writeRejection(socket: Duplex, status: number, headers: [string, string][], body: string): void {
-  if (socket.destroyed) return;
-  const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}`];
-  for (const [name, value] of headers) lines.push(`${name}: ${value.replace(/[\r\n]/g, ' ')}`);
-  if (!headers.some(([name]) => name.toLowerCase() === 'content-type')) lines.push('Content-Type: application/json');
-  lines.push(`Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close');
-  socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
 }

@@ -5,6 +5,7 @@ import { WebSocketServer } from 'ws';
 import type { GatewayState } from './gateway-state.js';
 import { handleUpgradeRequest, handshakeDecisions } from './handshake.js';
 import { handleManagementRequest } from './management-api.js';
+import { writeRawResponse } from './raw-response.js';
 import { createRequestDeadlines } from './request-deadline.js';
 import { createPolyglotListener } from './tls.js';
 
@@ -70,11 +71,10 @@ export function createGatewayServer(state: GatewayState, certificate?: { key: st
 
 /** A request node:http cannot parse: too-large headers 431, too slow 408, anything else 400; then the socket closes. */
 function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
-  if (err.code === 'ECONNRESET' || !socket.writable) {
+  if (err.code === 'ECONNRESET') {
     socket.destroy();
     return;
   }
   const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const body = JSON.stringify({ message: STATUS_CODES[status] });
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`, () => socket.destroy());
+  writeRawResponse(socket, status, JSON.stringify({ message: STATUS_CODES[status] }));
 }

@@ -1,0 +1,35 @@
+import type { InvokeFailure } from '../runtime/invoker.js';
+import type { ConnectionContext } from './events.js';
+import type { RequestRecord } from './logs/request-record.js';
+import { formatRequestTime } from './request-time.js';
+
+/** The record of one request of a connection, before its outcome is known (status 200 until told otherwise). */
+export function startRequestRecord(
+  connection: ConnectionContext,
+  eventType: RequestRecord['eventType'],
+  routeKey: string,
+  requestId: string,
+  requestTimeEpoch: number,
+): RequestRecord {
+  return {
+    eventType,
+    routeKey,
+    connectionId: connection.connectionId,
+    requestId,
+    extendedRequestId: requestId,
+    requestTime: formatRequestTime(requestTimeEpoch),
+    requestTimeEpoch,
+    connectedAt: connection.connectedAt,
+    stage: connection.stage,
+    apiId: connection.apiId,
+    domainName: connection.domainName,
+    identity: connection.identity,
+    status: 200,
+    durationMs: 0,
+  };
+}
+
+/** `$context.integration.error` of a failed invocation: Lambda's error type and message. */
+export function describeInvokeFailure(failure: InvokeFailure): string {
+  return `${failure.error.errorType}: ${failure.error.errorMessage}`;
+}
