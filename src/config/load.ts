@@ -9,7 +9,7 @@ import { isRecord } from './is-record.js';
 import { validateConfig } from './validate.js';
 import { STAGE_PATTERN } from './schema.js';
 import { resolveVariables } from './variables/resolve.js';
-import { DEFAULT_REGION, DEFAULT_STAGE } from './defaults.js';
+import { chooseRegion, chooseStage } from './stage-and-region.js';
 
 /**
  * Loads a service: finds and parses the configuration, resolves its variables, validates it (every
@@ -48,9 +48,8 @@ export async function loadService(options: LoadServiceOptions = {}): Promise<Loa
     env: options.env ?? process.env,
   });
   const provider = isRecord(config.provider) ? config.provider : {};
-  const stage = options.stage ?? stringOption(options.cliOptions?.stage) ?? stringValue(provider.stage) ?? DEFAULT_STAGE;
-  const region =
-    options.region ?? stringOption(options.cliOptions?.region) ?? stringValue(provider.region) ?? DEFAULT_REGION;
+  const stage = chooseStage(cliOptions, provider.stage);
+  const region = chooseRegion(cliOptions, provider.region);
   const warnings = validateConfig(config, resolvedSourceMap);
   // provider.stage passed the schema; a stage given as an option must meet the same rule.
   if (!new RegExp(STAGE_PATTERN).test(stage)) {
@@ -63,12 +62,4 @@ export async function loadService(options: LoadServiceOptions = {}): Promise<Loa
   }
   const model = normalizeService(config, { configFile, stage, region });
   return { model, config, warnings, sourceMap: resolvedSourceMap };
-}
-
-function stringOption(v: string | boolean | undefined): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
-function stringValue(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined;
 }

@@ -3,7 +3,7 @@ import { WsgateError, type ErrorDetail } from '../../errors.js';
 import { formatConfigPath, type ConfigPath, type PathSegment } from '../config-path.js';
 import { isRecord } from '../is-record.js';
 import type { SourceMap } from '../parse-document.js';
-import { DEFAULT_REGION, DEFAULT_STAGE } from '../defaults.js';
+import { chooseRegion, chooseStage } from '../stage-and-region.js';
 import { isWholeVariable, parseTemplate, VariableSyntaxError, type ParamExpr, type Template, type VariableExpr } from './parse.js';
 import { SourceNeedsAwsError, VariableSourceError, type VariableSource, type VariableSourceContext } from './source.js';
 import { createVariableSources } from './sources/index.js';
@@ -59,15 +59,11 @@ class VariableResolver {
       env: opts.env,
       instanceId,
       resolveConfigValue: (path) => this.resolveConfigValue(path),
-      resolveStage: async () =>
-        optionString(opts.options.stage) ?? nonEmptyString(await this.resolveConfigValue(['provider', 'stage'])) ?? DEFAULT_STAGE,
+      resolveStage: async () => chooseStage(opts.options, await this.resolveConfigValue(['provider', 'stage'])),
       registerInclude: (sourceMap, address) => {
         this.pendingInclude = { sourceMap, address };
       },
-      resolveRegion: async () =>
-        optionString(opts.options.region) ??
-        nonEmptyString(await this.resolveConfigValue(['provider', 'region'])) ??
-        DEFAULT_REGION,
+      resolveRegion: async () => chooseRegion(opts.options, await this.resolveConfigValue(['provider', 'region'])),
     };
   }
 
@@ -303,12 +299,4 @@ class VariableResolver {
       hint,
     });
   }
-}
-
-function optionString(v: string | boolean | undefined): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-function nonEmptyString(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined;
 }
