@@ -3,7 +3,11 @@ import type { ConnectionContext } from './events.js';
 import type { RequestRecord } from './logs/request-record.js';
 import { formatRequestTime } from './request-time.js';
 
-/** The record of one request of a connection, before its outcome is known (status 200 until told otherwise). */
+/**
+ * The record of one request of a connection, before its outcome is known (status 200 until told otherwise).
+ * The authorizer's principal and context belong to the whole connection on AWS, so MESSAGE and DISCONNECT
+ * records carry them too (`$context.authorizer.*`); the handshake fills in CONNECT's own, with its status.
+ */
 export function startRequestRecord(
   connection: ConnectionContext,
   eventType: RequestRecord['eventType'],
@@ -11,7 +15,7 @@ export function startRequestRecord(
   requestId: string,
   requestTimeEpoch: number,
 ): RequestRecord {
-  return {
+  const record: RequestRecord = {
     eventType,
     routeKey,
     connectionId: connection.connectionId,
@@ -27,6 +31,11 @@ export function startRequestRecord(
     status: 200,
     durationMs: 0,
   };
+  if (eventType !== 'CONNECT' && connection.authorizer) {
+    const { principalId, ...context } = connection.authorizer;
+    record.authorizer = { context, ...(principalId !== undefined ? { principalId: String(principalId) } : {}) };
+  }
+  return record;
 }
 
 /** `$context.integration.error` of a failed invocation: Lambda's error type and message. */

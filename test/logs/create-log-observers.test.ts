@@ -59,24 +59,6 @@ describe('createLogObservers', () => {
     expect(content).toBe(`${lines.join('\n')}\n`);
   });
 
-  it('gives MESSAGE and DISCONNECT lines the principal and context of their connection', async () => {
-    const lines: string[] = [];
-    const format = '$context.requestId $context.eventType $context.authorizer.principalId $context.authorizer.tenant $context.authorizer.status';
-    const model = buildTestModel({ serviceDir: dir, logs: logs({ format, level: 'ERROR' }) });
-    const created = createLogObservers(model, { write: (line) => lines.push(line), logDir: dir });
-    const bare = { authorizer: undefined };
-    for (const record of [connectRecord, { ...messageRecord, ...bare }, { ...disconnectRecord, ...bare }, { ...messageRecord, ...bare }]) {
-      for (const observe of created.observers) observe(record);
-    }
-    await created.close();
-    expect(lines).toEqual([
-      'BFHPhFe3IAMF95g= CONNECT user-7 acme 200',
-      'BFaVtH2HoAMFZEQ= MESSAGE user-7 acme -',
-      'BFaXzGt4oAMFdsA= DISCONNECT user-7 acme -',
-      'BFaVtH2HoAMFZEQ= MESSAGE - - -',
-    ]);
-  });
-
   it('colours console lines only when asked', async () => {
     const lines: string[] = [];
     const model = buildTestModel({ serviceDir: dir, logs: logs() });

@@ -79,33 +79,7 @@ export function createLogObservers(model: ServiceModel, options: LogObserverOpti
       }
     });
   }
-  const complete = createConnectionAuthorizerFiller();
-  const guarded = observers.map(guard);
-  const observe: RequestObserver = (record) => {
-    const completed = complete(record);
-    for (const observer of guarded) observer(completed);
-  };
-  return { observers: [guard(observe)], close: () => files.close() };
-}
-
-/**
- * The authorizer's principalId and context belong to the whole connection on AWS, so
- * `$context.authorizer.*` also has them for its MESSAGE and DISCONNECT lines; the status and latency of
- * the authorizer step stay with CONNECT.
- */
-function createConnectionAuthorizerFiller(): (record: RequestRecord) => RequestRecord {
-  const byConnection = new Map<string, NonNullable<RequestRecord['authorizer']>>();
-  return (record) => {
-    if (record.eventType === 'CONNECT') {
-      if (record.status < 400 && record.authorizer?.principalId !== undefined) {
-        byConnection.set(record.connectionId, { principalId: record.authorizer.principalId, context: record.authorizer.context });
-      }
-      return record;
-    }
-    const known = byConnection.get(record.connectionId);
-    if (record.eventType === 'DISCONNECT') byConnection.delete(record.connectionId);
-    return known && !record.authorizer ? { ...record, authorizer: known } : record;
-  };
+  return { observers: observers.map(guard), close: () => files.close() };
 }
 
 // Observers must never throw into the gateway.
