@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,8 @@ function copyFixture(name: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'wsgate-pkg-'));
   dirs.push(dir);
   cpSync(join(servicesDir, name), dir, { recursive: true });
+  // The compile fixtures share one handler file (the one Serverless v3 packaged them with).
+  if (!existsSync(join(dir, 'handler.js'))) copyFileSync(join(servicesDir, 'compile-handler.js'), join(dir, 'handler.js'));
   return dir;
 }
 
