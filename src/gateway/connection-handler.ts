@@ -3,6 +3,7 @@ import { buildDisconnectEvent, buildMessageEvent, type ConnectionContext } from 
 import { invokeSafely, type GatewayState, type LiveConnection } from './gateway-state.js';
 import { describeInvokeFailure, startRequestRecord } from './request-records.js';
 import { selectRoute } from './route-selection.js';
+import { isSendBufferFull } from './send-buffer.js';
 
 /** The reason API Gateway reports when the client's close frame carried no status code. */
 export const NO_STATUS_REASON = 'Client-side close frame status not set';
@@ -80,8 +81,12 @@ async function routeMessage(state: GatewayState, live: LiveConnection, body: str
   record.requestBody = body;
   const finish = (frame?: string) => {
     if (frame !== undefined && live.ws.readyState === live.ws.OPEN) {
-      live.ws.send(frame);
-      live.activeAt = state.timers.now;
+      if (isSendBufferFull(state.limits, live.ws)) {
+        record.droppedFrame = { bufferedBytes: live.ws.bufferedAmount };
+      } else {
+        live.ws.send(frame);
+        live.activeAt = state.timers.now;
+      }
     }
     if (frame !== undefined) record.responseBody = frame;
     record.durationMs = state.clock() - started;

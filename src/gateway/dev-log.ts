@@ -35,8 +35,8 @@ function describeOutcome(record: RequestRecord): string {
     if (record.status >= 200 && record.status < 300) return `accepted ${record.status}`;
     return `refused ${record.status}${failure ? `: ${failure}` : record.error ? `: ${record.error.message}` : ''}`;
   }
-  if (!record.error) return `${record.status} ok`;
-  return `${record.status} ${record.error.message}${failure ? ` (${failure})` : ''}`;
+  const outcome = record.error ? `${record.status} ${record.error.message}${failure ? ` (${failure})` : ''}` : `${record.status} ok`;
+  return record.droppedFrame ? `${outcome}, frame dropped: the client is not reading (${record.droppedFrame.bufferedBytes} bytes waiting)` : outcome;
 }
 
 export function formatManagementLine(record: ManagementRecord): string {

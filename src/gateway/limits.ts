@@ -21,7 +21,8 @@ export interface GatewayLimits {
   maxConnectionMs: number;
   /**
    * `@connections` POST answers 429 `LimitExceededException` while the client has more than this many bytes
-   * not yet written to it (a client that does not read). AWS documents the error, not the size.
+   * not yet written to it (a client that does not read), and route responses and error frames are dropped.
+   * AWS documents the error, not the size.
    */
   maxSendBufferBytes: number;
   /** A client must finish its upgrade request (or `@connections` request) within this time. Not an AWS quota. */

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { closeConnection } from './connection-handler.js';
 import type { GatewayState } from './gateway-state.js';
 import type { ManagementRecord } from './management-record.js';
+import { isSendBufferFull } from './send-buffer.js';
 import { verifySigV4 } from './sigv4-verify.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -70,8 +71,7 @@ export async function handleManagementRequest(state: GatewayState, req: Incoming
 
   if (method === 'POST') {
     // A client that does not read: refuse instead of buffering without bound (the model's LimitExceededException).
-    const cap = state.limits.maxSendBufferBytes;
-    if (cap > 0 && live.ws.bufferedAmount > cap) return answer(429, '{"message":"Too Many Requests"}', 'LimitExceededException');
+    if (isSendBufferFull(state.limits, live.ws)) return answer(429, '{"message":"Too Many Requests"}', 'LimitExceededException');
     live.ws.send(payload!, { binary: !isUtf8(payload!) });
     live.activeAt = state.timers.now;
     await state.registry.touch(target.connectionId, state.clock());

@@ -37,6 +37,8 @@ export interface RequestRecord {
   /** The message body (MESSAGE) and the route response sent back, for execution logs with full data. */
   requestBody?: string;
   responseBody?: string;
+  /** Set when the frame for the client (route response or error frame) was not sent: the client was not reading. */
+  droppedFrame?: { bufferedBytes: number };
   disconnectStatusCode?: number;
   disconnectReason?: string;
 }
