@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { RouteModel, ServiceModel } from '../config/model.js';
 import { WsgateError } from '../errors.js';
 import { createMemoryRegistry } from '../registry/memory.js';
@@ -15,7 +16,7 @@ import { resolveLimits, type GatewayLimits } from './limits.js';
 import type { ManagementObserver } from './management-record.js';
 import { parseRouteSelectionExpression } from './route-selection.js';
 import { createGatewayServer, type GatewayServer } from './server.js';
-import { createGatewayCertificate, type GatewayCertificate } from './tls.js';
+import { createGatewayCertificate, type GatewayCertificate } from './gateway-certificate.js';
 
 export interface GatewayOptions {
   /** Default 127.0.0.1. */
@@ -181,7 +182,7 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
     address,
     async listen() {
       if (server) return address();
-      if (options.tls !== false) certificate = await createGatewayCertificate(host);
+      if (options.tls !== false) certificate = await createGatewayCertificate(host, { cacheDir: path.join(model.serviceDir, '.wsgate', 'tls') });
       if (!options.invoker) {
         try {
           ownedInvoker = createNodeInvoker(model, {

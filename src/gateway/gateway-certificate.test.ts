@@ -1,0 +1,46 @@
+import { X509Certificate } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createGatewayCertificate, listCertificateIps } from './gateway-certificate.js';
+
+describe('the gateway certificate', () => {
+  it('covers localhost, loopback and a specific listening address', async () => {
+    const certificate = await createGatewayCertificate('10.1.2.3');
+    try {
+      const x509 = new X509Certificate(certificate.cert);
+      expect(x509.checkHost('localhost')).toBe('localhost');
+      expect(x509.checkIP('127.0.0.1')).toBe('127.0.0.1');
+      expect(x509.checkIP('10.1.2.3')).toBe('10.1.2.3');
+      expect(x509.checkIP('10.9.9.9')).toBeUndefined();
+    } finally {
+      await certificate.dispose();
+    }
+  });
+
+  it('adds every local address when listening on all interfaces', () => {
+    expect(listCertificateIps('0.0.0.0').length).toBeGreaterThanOrEqual(2);
+    expect(listCertificateIps('127.0.0.1')).toEqual(['127.0.0.1', '::1']);
+  });
+
+  it('is reused from the cache only while it covers the listening address', async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), 'wsgate-cert-cache-'));
+    const fingerprint = async (host: string) => {
+      const certificate = await createGatewayCertificate(host, { cacheDir });
+      await certificate.dispose();
+      return new X509Certificate(certificate.cert).fingerprint256;
+    };
+    try {
+      const loopback = await fingerprint('127.0.0.1');
+      expect(await fingerprint('localhost')).toBe(loopback);
+      const specific = await fingerprint('10.1.2.3');
+      expect(specific).not.toBe(loopback);
+      expect(await fingerprint('10.1.2.3')).toBe(specific);
+      // A certificate for 10.1.2.3 also covers loopback.
+      expect(await fingerprint('127.0.0.1')).toBe(specific);
+    } finally {
+      await rm(cacheDir, { recursive: true, force: true });
+    }
+  });
+});
