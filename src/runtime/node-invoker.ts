@@ -18,7 +18,7 @@ export interface HandlerLogEntry {
 export interface NodeInvokerOptions {
   /** Extra environment for every handler process, e.g. NODE_EXTRA_CA_CERTS so handlers trust the gateway's TLS certificate. */
   env?: Readonly<Record<string, string>>;
-  /** Handler console output, one call per line. Default: printed with the function's name. */
+  /** Handler console output, one call per line. Default: discarded (the CLI passes its printer). */
   onLog?: (entry: HandlerLogEntry) => void;
   /** Reload a handler's code for the next invocation when service files change. Default false (the CLI turns it on). */
   watch?: boolean;
@@ -29,7 +29,7 @@ export interface NodeInvokerOptions {
    * starts for it, ms. Default 100 (`GROW_AFTER_MS`); 0 starts one at once, as Lambda scales out.
    */
   growAfterMs?: number;
-  /** Non-fatal findings (an environment variable that is an intrinsic, a non-Node runtime). Default: printed to stderr. */
+  /** Non-fatal findings (an environment variable that is an intrinsic, a non-Node runtime). Default: discarded (the CLI passes its printer). */
   onWarning?: (warning: ErrorDetail) => void;
   /** Called after a change in the service folder retired the running instances (watch mode). */
   onReload?: (changedPaths: string[]) => void;
@@ -39,14 +39,8 @@ export interface NodeInvokerOptions {
 
 export const DEFAULT_MAX_INSTANCES_PER_FUNCTION = 10;
 
-function printLog(entry: HandlerLogEntry): void {
-  const out = entry.stream === 'stderr' ? process.stderr : process.stdout;
-  out.write(`[${entry.functionKey}] ${entry.line}\n`);
-}
-
-function printWarning(warning: ErrorDetail): void {
-  process.stderr.write(`Warning: ${warning.message}\n`);
-}
+// A library prints nothing its caller did not ask for.
+const ignore = (): void => {};
 
 function failure(error: LambdaError): InvokeResult {
   return { ok: false, kind: 'init', error, durationMs: 0 };
@@ -57,8 +51,8 @@ function failure(error: LambdaError): InvokeResult {
  * per instance, like a Lambda execution environment). Throws a WsgateError when a handler string is unusable.
  */
 export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptions = {}): Invoker {
-  const onLog = options.onLog ?? printLog;
-  const onWarning = options.onWarning ?? printWarning;
+  const onLog = options.onLog ?? ignore;
+  const onWarning = options.onWarning ?? ignore;
   const maxInstances = Math.max(1, Math.floor(options.maxInstancesPerFunction ?? DEFAULT_MAX_INSTANCES_PER_FUNCTION));
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
   const arnOf = (name: string) => `arn:aws:lambda:${model.region}:${accountId}:function:${name}`;
