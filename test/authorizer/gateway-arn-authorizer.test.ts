@@ -2,21 +2,22 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadService } from '../../src/config/load.js';
 import { collectAuthorizerWarnings } from '../../src/gateway/authorizer/startup-warnings.js';
-import { createGateway, type Gateway } from '../../src/gateway/create-gateway.js';
 import { createNodeInvoker } from '../../src/runtime/node-invoker.js';
 import type { Invoker } from '../../src/runtime/invoker.js';
-import { closeClient, connectClient, recordInvocations, recordWatcher } from './gateway-clients.js';
+import { startGateway, type RunningGateway } from '../support/start-gateway.js';
+import { recordInvocations } from '../support/test-invoker.js';
+import { tryOpenClient } from '../support/ws-client.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/services/${name}/`, import.meta.url));
 const sharedArn = 'arn:aws:lambda:us-east-1:111111111111:function:shared-auth';
 
 describe('ARN authorizers', () => {
-  let gateway: Gateway | undefined;
+  let gw: RunningGateway | undefined;
   let invoker: Invoker | undefined;
   afterEach(async () => {
-    await gateway?.close();
+    await gw?.close();
     await invoker?.close();
-    gateway = undefined;
+    gw = undefined;
     invoker = undefined;
   });
 
@@ -24,42 +25,40 @@ describe('ARN authorizers', () => {
     const { model } = await loadService({ serviceDir: fixture(name) });
     const recording = recordInvocations(createNodeInvoker(model, { onLog: () => {} }));
     invoker = recording;
-    const watcher = recordWatcher();
-    gateway = createGateway(model, { port: 0, tls: false, invoker: recording, observers: [watcher.observer] });
-    const address = await gateway.listen();
-    return { model, address, watcher, calls: recording.calls };
+    gw = await startGateway(model, { tls: false, invoker: recording });
+    return { model, address: gw.address, waitForRecord: gw.waitForRecord, calls: recording.calls };
   }
 
   it('runs the local function mapped in custom.wsgate.authorizers', async () => {
     const { model, address, calls } = await start('auth-arn');
     expect(collectAuthorizerWarnings(model)).toEqual([]);
 
-    const admitted = await connectClient(`${address.stageUrl}?token=ok`);
+    const admitted = await tryOpenClient(`${address.stageUrl}?token=ok`);
     if (!admitted.open) throw new Error(`refused with ${admitted.status}`);
-    expect(JSON.parse(String(admitted.headers['x-authorizer']))).toEqual({ via: 'localAuth', principalId: 'shared-user', integrationLatency: expect.any(Number) });
-    await closeClient(admitted.ws);
+    expect(JSON.parse(String(admitted.client.headers['x-authorizer']))).toEqual({ via: 'localAuth', principalId: 'shared-user', integrationLatency: expect.any(Number) });
+    await admitted.client.close(1000, 'bye');
     expect(calls.filter((call) => call.functionKey === 'localAuth')).toHaveLength(1);
 
-    const denied = await connectClient(`${address.stageUrl}?token=bad`);
+    const denied = await tryOpenClient(`${address.stageUrl}?token=bad`);
     expect(denied).toMatchObject({ open: false, status: 403 });
   });
 
   it('refuses with 500 and a log reason saying how to map an unmapped ARN, and warns at start-up', async () => {
-    const { model, address, watcher, calls } = await start('auth-arn-unmapped');
+    const { model, address, waitForRecord, calls } = await start('auth-arn-unmapped');
     const warnings = collectAuthorizerWarnings(model);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]!.message).toContain(sharedArn);
     expect(warnings[0]!.hint).toContain('custom: { wsgate: { authorizers');
 
-    const refused = await connectClient(address.stageUrl, { Auth: 'token' });
+    const refused = await tryOpenClient(address.stageUrl, { headers: { Auth: 'token' } });
     expect(refused).toMatchObject({ open: false, status: 500 });
-    const record = await watcher.waitFor((r) => r.eventType === 'CONNECT');
+    const record = await waitForRecord((r) => r.eventType === 'CONNECT');
     expect(record.error?.message).toContain(`custom: { wsgate: { authorizers: { "${sharedArn}": <functionKey> } } }`);
     expect(calls).toEqual([]);
   });
 
   it('checks identity sources before refusing an unmapped ARN', async () => {
     const { address } = await start('auth-arn-unmapped');
-    expect(await connectClient(address.stageUrl)).toMatchObject({ open: false, status: 401 });
+    expect(await tryOpenClient(address.stageUrl)).toMatchObject({ open: false, status: 401 });
   });
 });

@@ -5,47 +5,45 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadService } from '../../src/config/load.js';
 import type { ServiceModel } from '../../src/config/model.js';
-import { createGateway, type Gateway, type GatewayAddress } from '../../src/gateway/create-gateway.js';
 import { createLogObservers, type LogObservers } from '../../src/gateway/logs/create-log-observers.js';
 import { createNodeInvoker } from '../../src/runtime/node-invoker.js';
-import { closeClient, connectClient, nextMessage, recordInvocations, recordWatcher } from './gateway-clients.js';
+import { startGateway, type RunningGateway } from '../support/start-gateway.js';
+import { recordInvocations } from '../support/test-invoker.js';
+import { tryOpenClient } from '../support/ws-client.js';
 
 const serviceDir = fileURLToPath(new URL('../fixtures/services/auth-basic/', import.meta.url));
 
 describe('$connect authorizer through a real gateway (auth-basic)', () => {
   let model: ServiceModel;
-  let gateway: Gateway;
-  let address: GatewayAddress;
+  let gw: RunningGateway;
   let invoker: ReturnType<typeof recordInvocations>;
   let logs: LogObservers;
   let logDir: string;
   const consoleLines: string[] = [];
-  const watcher = recordWatcher();
 
   beforeAll(async () => {
     ({ model } = await loadService({ serviceDir }));
     logDir = await mkdtemp(path.join(tmpdir(), 'wsgate-auth-logs-'));
     invoker = recordInvocations(createNodeInvoker(model, { onLog: () => {} }));
     logs = createLogObservers(model, { logDir, write: (line) => consoleLines.push(line) });
-    gateway = createGateway(model, { port: 0, tls: false, invoker, observers: [...logs.observers, watcher.observer] });
-    address = await gateway.listen();
+    gw = await startGateway(model, { tls: false, invoker, observers: logs.observers });
   });
 
   afterAll(async () => {
-    await gateway?.close();
+    await gw?.close();
     await invoker?.close();
     await logs?.close();
     if (logDir) await rm(logDir, { recursive: true, force: true });
   });
 
-  const url = (token?: string) => `${address.stageUrl}${token === undefined ? '' : `?token=${token}`}`;
+  const url = (token?: string) => `${gw.address.stageUrl}${token === undefined ? '' : `?token=${token}`}`;
   const authCalls = () => invoker.calls.filter((call) => call.functionKey === 'auth').length;
-  const methodArn = () => `arn:aws:execute-api:eu-west-1:123456789012:${gateway.apiId}/dev/$connect`;
+  const methodArn = () => `arn:aws:execute-api:eu-west-1:123456789012:${gw.gateway.apiId}/dev/$connect`;
 
   async function expectRefused(token: string | undefined, headers: Record<string, string>, status: number, reasonPart: string) {
-    const result = await connectClient(url(token), headers);
+    const result = await tryOpenClient(url(token), { headers });
     expect(result).toMatchObject({ open: false, status });
-    const record = await watcher.waitFor((r) => r.eventType === 'CONNECT' && r.status === status && (r.error?.message ?? '').includes(reasonPart));
+    const record = await gw.waitForRecord((r) => r.eventType === 'CONNECT' && r.status === status && (r.error?.message ?? '').includes(reasonPart));
     expect(record.functionKey).toBeUndefined();
     return record;
   }
@@ -59,9 +57,10 @@ describe('$connect authorizer through a real gateway (auth-basic)', () => {
   });
 
   it('admits on Allow and gives CONNECT, MESSAGE and DISCONNECT the authorizer context', async () => {
-    const result = await connectClient(url('allow'), { auth: 'secret' });
+    const result = await tryOpenClient(url('allow'), { headers: { auth: 'secret' } });
     if (!result.open) throw new Error(`refused with ${result.status}`);
-    const onConnect = JSON.parse(String(result.headers['x-authorizer']));
+    const client = result.client;
+    const onConnect = JSON.parse(String(client.headers['x-authorizer']));
     const expected = {
       tenant: 'acme',
       level: 3,
@@ -75,36 +74,35 @@ describe('$connect authorizer through a real gateway (auth-basic)', () => {
     };
     expect(onConnect).toEqual({ ...expected, integrationLatency: expect.any(Number) });
 
-    const reply = nextMessage(result.ws);
-    result.ws.send(JSON.stringify({ action: 'whoami' }));
-    expect(JSON.parse(await reply)).toEqual(expected);
+    client.ws.send(JSON.stringify({ action: 'whoami' }));
+    expect(JSON.parse(await client.nextMessage())).toEqual(expected);
 
     const connectionId = invoker.calls.findLast((call) => call.functionKey === 'connect')!.event.requestContext.connectionId;
-    await closeClient(result.ws);
-    await watcher.waitFor((r) => r.eventType === 'DISCONNECT' && r.connectionId === connectionId);
+    await client.close(1000, 'bye');
+    await gw.waitForRecord((r) => r.eventType === 'DISCONNECT' && r.connectionId === connectionId);
     const disconnect = invoker.calls.find((call) => call.functionKey === 'disconnect' && call.event.requestContext.connectionId === connectionId);
     expect(disconnect!.event.requestContext.authorizer).toEqual(expected);
   });
 
   it('sends the authorizer the REQUEST event AWS sends', async () => {
-    const result = await connectClient(url('allow'), { Auth: 'secret' });
-    if (result.open) await closeClient(result.ws);
+    const result = await tryOpenClient(url('allow'), { headers: { Auth: 'secret' } });
+    if (result.open) await result.client.close(1000, 'bye');
     const event = invoker.calls.findLast((call) => call.functionKey === 'auth')!.event;
     expect(Object.keys(event)).toEqual(['type', 'methodArn', 'headers', 'multiValueHeaders', 'queryStringParameters', 'multiValueQueryStringParameters', 'stageVariables', 'requestContext']);
     expect(event.queryStringParameters).toEqual({ token: 'allow' });
     expect(event.multiValueQueryStringParameters).toEqual({ token: ['allow'] });
     expect(event.stageVariables).toEqual({});
     expect(event.headers).toMatchObject({ Connection: 'upgrade', Upgrade: 'websocket', 'content-length': '0', Auth: 'secret' });
-    expect(event.requestContext).toMatchObject({ routeKey: '$connect', eventType: 'CONNECT', stage: 'dev', apiId: gateway.apiId });
+    expect(event.requestContext).toMatchObject({ routeKey: '$connect', eventType: 'CONNECT', stage: 'dev', apiId: gw.gateway.apiId });
     expect(event.requestContext.authorizer).toBeUndefined();
   });
 
   it('admits a policy whose Resource matches methodArn through * and ? wildcards', async () => {
-    const result = await connectClient(url('wildcard'), { Auth: 'secret' });
+    const result = await tryOpenClient(url('wildcard'), { headers: { Auth: 'secret' } });
     expect(result.open).toBe(true);
     if (result.open) {
-      expect(JSON.parse(String(result.headers['x-authorizer']))).toMatchObject({ principalId: 'user-8' });
-      await closeClient(result.ws);
+      expect(JSON.parse(String(result.client.headers['x-authorizer']))).toMatchObject({ principalId: 'user-8' });
+      await result.client.close(1000, 'bye');
     }
   });
 
@@ -115,9 +113,9 @@ describe('$connect authorizer through a real gateway (auth-basic)', () => {
 
   it('answers 401 when the authorizer fails with Unauthorized', async () => {
     await expectRefused('unauthorized', { Auth: 'secret' }, 401, 'rejected the request');
-    const before = watcher.records.length;
+    const before = gw.records.length;
     await expectRefused('throw-unauthorized', { Auth: 'secret' }, 401, 'rejected the request');
-    expect(watcher.records.length).toBeGreaterThan(before);
+    expect(gw.records.length).toBeGreaterThan(before);
   });
 
   it('answers 500 when the authorizer throws or returns an invalid result', async () => {
@@ -130,28 +128,28 @@ describe('$connect authorizer through a real gateway (auth-basic)', () => {
   it('runs the authorizer on every connect (no caching)', async () => {
     const before = authCalls();
     for (let i = 0; i < 2; i++) {
-      const result = await connectClient(url('allow'), { Auth: 'secret' });
-      if (result.open) await closeClient(result.ws);
+      const result = await tryOpenClient(url('allow'), { headers: { Auth: 'secret' } });
+      if (result.open) await result.client.close(1000, 'bye');
     }
     expect(authCalls()).toBe(before + 2);
   });
 
   it('writes access log lines for connect, message and disconnect to the log group file', async () => {
-    const result = await connectClient(url('allow'), { Auth: 'secret' });
+    const result = await tryOpenClient(url('allow'), { headers: { Auth: 'secret' } });
     if (!result.open) throw new Error('refused');
-    const reply = nextMessage(result.ws);
-    result.ws.send(JSON.stringify({ action: 'whoami' }));
-    await reply;
+    const client = result.client;
+    client.ws.send(JSON.stringify({ action: 'whoami' }));
+    await client.nextMessage();
     const connectionId = invoker.calls.findLast((call) => call.functionKey === 'connect')!.event.requestContext.connectionId;
-    await closeClient(result.ws);
-    await watcher.waitFor((r) => r.eventType === 'DISCONNECT' && r.connectionId === connectionId);
+    await client.close(1000, 'bye');
+    await gw.waitForRecord((r) => r.eventType === 'DISCONNECT' && r.connectionId === connectionId);
     await logs.close();
 
     const file = path.join(logDir, 'aws', 'websocket', 'auth-basic-dev.log');
     const lines = (await readFile(file, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
     const mine = lines.filter((line) => line.connectionId === connectionId);
     expect(mine.map((line) => line.eventType)).toEqual(['CONNECT', 'MESSAGE', 'DISCONNECT']);
-    expect(mine[0]).toMatchObject({ routeKey: '$connect', status: '200', principalId: 'user-7', tenant: 'acme', authorizerStatus: '200', error: '-', stage: 'dev', apiId: gateway.apiId, sourceIp: '127.0.0.1' });
+    expect(mine[0]).toMatchObject({ routeKey: '$connect', status: '200', principalId: 'user-7', tenant: 'acme', authorizerStatus: '200', error: '-', stage: 'dev', apiId: gw.gateway.apiId, sourceIp: '127.0.0.1' });
     expect(mine[1]).toMatchObject({ routeKey: 'whoami', status: '200', principalId: 'user-7', tenant: 'acme', authorizerStatus: '-' });
     expect(mine[2]).toMatchObject({ routeKey: '$disconnect', principalId: 'user-7', tenant: 'acme' });
     const refused = lines.find((line) => line.status === '403');
@@ -159,7 +157,7 @@ describe('$connect authorizer through a real gateway (auth-basic)', () => {
     const unauthorized = lines.find((line) => line.status === '401');
     expect(unauthorized).toMatchObject({ eventType: 'CONNECT', principalId: '-', error: expect.stringContaining('Unauthorized') });
 
-    const executionFile = path.join(logDir, `API-Gateway-Execution-Logs_${gateway.apiId}`, 'dev.log');
+    const executionFile = path.join(logDir, `API-Gateway-Execution-Logs_${gw.gateway.apiId}`, 'dev.log');
     const execution = await readFile(executionFile, 'utf8');
     expect(execution).toContain('WebSocket Request Route: [$connect]');
     expect(execution).toContain('Method request body before transformations: {"action":"whoami"}');

@@ -81,17 +81,11 @@ describe('$connect (spec §3.1)', () => {
           ? { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': 'chat.v2', 'X-Session': 's1' } }
           : { statusCode: 200, headers: { 'X-Session': 's2' } },
     });
-    const upgradeHeaders = new Promise<Record<string, unknown>>((resolve) => {
-      const ws = new WebSocket(gw.address.url, ['chat.v1', 'chat.v2']);
-      ws.on('upgrade', (res) => resolve(res.headers));
-      ws.on('open', () => {
-        expect(ws.protocol).toBe('chat.v2');
-        ws.close();
-      });
-    });
-    const headers = await upgradeHeaders;
-    expect(headers['sec-websocket-protocol']).toBe('chat.v2');
-    expect(headers['x-session']).toBe('s1');
+    const client = await openClient(gw.address.url, { protocols: ['chat.v1', 'chat.v2'] });
+    expect(client.ws.protocol).toBe('chat.v2');
+    expect(client.headers['sec-websocket-protocol']).toBe('chat.v2');
+    expect(client.headers['x-session']).toBe('s1');
+    await client.close();
 
     // No automatic echo: a client that asked for a protocol $connect did not return fails like a browser does.
     const noEcho = await new Promise<string>((resolve) => {

@@ -1,10 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
-import type { IncomingHttpHeaders } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadService } from '../../src/config/load.js';
 import { createDevLog } from '../../src/gateway/dev-log.js';
@@ -93,17 +92,6 @@ async function expectHealthyConnection(): Promise<void> {
   const text = `still served ${Math.random()}`;
   healthy.ws.send(text);
   expect(JSON.parse(await healthy.nextMessage()).body).toBe(text);
-}
-
-/** Opens a connection and resolves with the 101's headers (what `$connect` answered). */
-function openWithHeaders(url: string): Promise<{ ws: WebSocket; headers: IncomingHttpHeaders }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    let headers: IncomingHttpHeaders = {};
-    ws.once('upgrade', (res) => (headers = res.headers));
-    ws.once('open', () => resolve({ ws, headers }));
-    ws.once('error', reject);
-  });
 }
 
 /** Closes a client and waits until the gateway has run its `$disconnect`. */
@@ -229,7 +217,7 @@ describe('a $connect handler that fails', () => {
     // A refused connection never opened: no $disconnect for it.
     expect(gw.records.some((r) => r.eventType === 'DISCONNECT' && r.connectionId === record.connectionId)).toBe(false);
 
-    const { ws, headers } = await openWithHeaders(`${gw.address.stageUrl}?token=1`);
+    const { ws, headers } = await openClient(`${gw.address.stageUrl}?token=1`);
     if (expected.kills) {
       expect(Number(headers['x-connect-pid'])).not.toBe(pid);
       expect(isRunning(pid)).toBe(false);
@@ -259,7 +247,7 @@ describe('an authorizer that fails', () => {
     expect(cause?.[2]).toMatch(expected.error);
     expect(devLineFor(record.connectionId, 'CONNECT')).toContain(`refused 500: ${reason}`);
 
-    const { ws, headers } = await openWithHeaders(`${gw.address.stageUrl}?token=1`);
+    const { ws, headers } = await openClient(`${gw.address.stageUrl}?token=1`);
     if (expected.kills) {
       expect(Number(headers['x-authorizer-pid'])).not.toBe(pid);
       expect(isRunning(pid)).toBe(false);

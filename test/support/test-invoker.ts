@@ -61,3 +61,16 @@ export function createTestInvoker(handlers: Record<string, TestHandler>): TestIn
     async close() {},
   };
 }
+
+/** Wraps a real invoker (the Node runtime) to see which functions ran and with which events. */
+export function recordInvocations(real: Invoker): Invoker & { calls: Invocation[] } {
+  const calls: Invocation[] = [];
+  return {
+    calls,
+    invoke(functionKey, event, options) {
+      calls.push({ functionKey, event, options });
+      return real.invoke(functionKey, event, options);
+    },
+    close: () => real.close(),
+  };
+}
