@@ -1,6 +1,6 @@
 import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface CertificatePems {
   key: string;
@@ -48,7 +48,12 @@ function isUsable(pems: CertificatePems, names: CertificateNames, now: number): 
  */
 export async function writeCachedCertificate(dir: string, pems: CertificatePems): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    // `.wsgate` and `tls` only: a service folder that does not exist is not created for a cache.
+    for (const folder of [dirname(dir), dir]) {
+      await mkdir(folder).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+      });
+    }
     await replaceFile(join(dir, KEY_FILE), pems.key, 0o600);
     await replaceFile(join(dir, CERT_FILE), pems.cert, 0o644);
   } catch {

@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +42,18 @@ describe('the gateway certificate', () => {
       expect(await fingerprint('127.0.0.1')).toBe(specific);
     } finally {
       await rm(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  it('does not create a service folder that does not exist for its cache', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'wsgate-cert-cache-'));
+    try {
+      const certificate = await createGatewayCertificate('127.0.0.1', { cacheDir: join(parent, 'missing-service', '.wsgate', 'tls') });
+      await certificate.dispose();
+      expect(new X509Certificate(certificate.cert).checkHost('localhost')).toBe('localhost');
+      expect(existsSync(join(parent, 'missing-service'))).toBe(false);
+    } finally {
+      await rm(parent, { recursive: true, force: true });
     }
   });
 });
