@@ -10,6 +10,7 @@ import { validateConfig } from './validate.js';
 import { STAGE_PATTERN } from './schema.js';
 import { resolveVariables } from './variables/resolve.js';
 import { chooseRegion, chooseStage } from './stage-and-region.js';
+import { dotenvEnvironment } from './dotenv-environment.js';
 
 /**
  * Loads a service: finds and parses the configuration, resolves its variables, validates it (every
@@ -46,6 +47,7 @@ export async function loadService(options: LoadServiceOptions = {}): Promise<Loa
     sourceMap,
     options: cliOptions,
     env: options.env ?? process.env,
+    prepareEnv: (early) => dotenvEnvironment(early, path.dirname(configFile), options.env ?? process.env, sourceMap),
   });
   const provider = isRecord(config.provider) ? config.provider : {};
   const stage = chooseStage(cliOptions, provider.stage);

@@ -13,6 +13,18 @@ export interface ResolveVariablesOptions {
   sourceMap: SourceMap;
   options: Readonly<Record<string, string | boolean>>;
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Called once `useDotenv` and `provider.stage` are resolved (with `env`), before any other value:
+   * returns the environment everything else resolves with (Serverless v3 loads `.env` files here).
+   * `missingEnv` names the variables those two values looked up and did not find.
+   */
+  prepareEnv?: (early: EarlyValues) => Readonly<Record<string, string | undefined>>;
+}
+
+export interface EarlyValues {
+  useDotenv: unknown;
+  stage: string;
+  missingEnv: ReadonlySet<string>;
 }
 
 /** A string that resolves to a string holding variables again is re-resolved, up to this depth. */
@@ -40,6 +52,7 @@ class VariableResolver {
   /** Values included from other files (`${file(…)}`), by config path: errors inside point into that file. */
   private readonly includes = new Map<string, { path: ConfigPath; sourceMap: SourceMap; address: readonly string[] }>();
   private pendingInclude: { sourceMap: SourceMap; address: readonly string[] } | undefined;
+  private env: Readonly<Record<string, string | undefined>>;
   readonly sourceMap: SourceMap;
 
   constructor(
@@ -53,10 +66,14 @@ class VariableResolver {
     };
     this.sources = createVariableSources();
     const instanceId = randomUUID();
+    this.env = opts.env;
+    const resolver = this;
     this.ctx = {
       serviceDir: opts.serviceDir,
       options: opts.options,
-      env: opts.env,
+      get env() {
+        return resolver.env;
+      },
       instanceId,
       resolveConfigValue: (path) => this.resolveConfigValue(path),
       resolveStage: async () => chooseStage(opts.options, await this.resolveConfigValue(['provider', 'stage'])),
@@ -68,6 +85,7 @@ class VariableResolver {
   }
 
   async resolveAll(): Promise<void> {
+    if (this.opts.prepareEnv) await this.prepareEnv(this.opts.prepareEnv);
     const issues: ErrorDetail[] = [];
     const seen = new Set<WsgateError>();
     const visit = async (container: Record<string, unknown>, key: PathSegment, path: ConfigPath) => {
@@ -92,6 +110,32 @@ class VariableResolver {
     if (issues.length > 0) {
       throw new WsgateError({ ...issues[0], issues });
     }
+  }
+
+  /**
+   * Resolves `useDotenv` and `provider.stage` first, noting the variables they missed, then switches to
+   * the environment `prepare` returns. When either fails, the environment stays as it is: the failure
+   * is cached and reported with every other one.
+   */
+  private async prepareEnv(prepare: NonNullable<ResolveVariablesOptions['prepareEnv']>): Promise<void> {
+    const base = this.env;
+    const missingEnv = new Set<string>();
+    this.env = new Proxy(base, {
+      get(target, name) {
+        const value = Reflect.get(target, name) as string | undefined;
+        if (typeof name === 'string' && !value) missingEnv.add(name);
+        return value;
+      },
+    });
+    let early: EarlyValues | undefined;
+    try {
+      early = { useDotenv: await this.resolveConfigValue(['useDotenv']), stage: await this.ctx.resolveStage(), missingEnv };
+    } catch (err) {
+      if (!(err instanceof WsgateError)) throw err;
+    } finally {
+      this.env = base;
+    }
+    if (early) this.env = prepare(early);
   }
 
   /** `${self:a.b.c}`: walks from the root resolving each step, then resolves the whole value found. */
