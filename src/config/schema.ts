@@ -106,7 +106,17 @@ const logsWebsocket = {
   },
 };
 
-const patterns = { type: 'array', items: { type: 'string' }, description: 'a list of glob patterns' };
+const patterns = {
+  type: 'array',
+  items: { type: 'string', minLength: 1, description: 'a glob pattern such as "src/**" or "!**/*.test.js"' },
+  description: 'a list of glob patterns',
+};
+const individually = { type: 'boolean', description: 'true (one zip per function) or false' };
+const artifact = {
+  type: 'string',
+  minLength: 1,
+  description: 'the path of a prebuilt .zip file, relative to the service folder',
+};
 /** Whole numbers; digit strings too, since `${env:…}` yields text (CloudFormation takes either). */
 const wholeNumber = (minimum: number, maximum?: number) => ({
   type: ['integer', 'string'],
@@ -133,13 +143,15 @@ const functionSchema = {
     architecture: { enum: ['x86_64', 'arm64'] },
     package: {
       type: 'object',
+      description: 'an object with patterns, individually or artifact',
       properties: {
         patterns,
         include: patterns,
         exclude: patterns,
-        individually: { type: 'boolean' },
-        artifact: { type: 'string' },
+        individually,
+        artifact,
       },
+      additionalProperties: false,
     },
     events: {
       type: ['array', 'null'],
@@ -276,14 +288,18 @@ export const CONFIG_SCHEMA = {
     },
     package: {
       type: ['object', 'null'],
+      description: 'an object with patterns, individually, artifact or excludeDevDependencies',
       properties: {
         patterns,
         include: patterns,
         exclude: patterns,
-        individually: { type: 'boolean' },
-        excludeDevDependencies: { type: 'boolean' },
-        artifact: { type: 'string' },
+        individually,
+        excludeDevDependencies: { type: 'boolean', description: 'true (leave devDependencies out) or false' },
+        artifact,
+        // Accepted by Serverless v3's schema and ignored there too.
+        path: { type: 'string' },
       },
+      additionalProperties: false,
     },
     custom: { type: ['object', 'null'] },
     plugins: {
@@ -308,7 +324,7 @@ export const CONFIG_SCHEMA = {
     org: {},
     console: {},
     outputs: {},
-    useDotenv: { type: 'boolean' },
+    useDotenv: { type: 'boolean', description: 'true (load .env.{stage} or .env) or false' },
     configValidationMode: { enum: ['error', 'warn', 'off'] },
     variablesResolutionMode: {},
     deprecationNotificationMode: {},
@@ -327,6 +343,4 @@ export const LENIENT_OBJECTS: readonly RegExp[] = [
   /^provider\.(iam|apiGateway|logs|deploymentBucket)$/,
   /^provider\.logs\.restApi$/,
   /^functions\.[^.]+$/,
-  /^functions\.[^.]+\.package$/,
-  /^package$/,
 ];

@@ -92,13 +92,15 @@ function describeError(error: ErrorObject, config: unknown, sourceMap: SourceMap
     }
     case 'propertyNames':
       return undefined; // reported by the `pattern` error on the name itself, below
-    case 'type':
+    case 'type': {
+      const wanted = expected ?? article((error.params as { type: string | string[] }).type);
       return {
         code: 'CONFIG_INVALID_TYPE',
-        message: `${formatConfigPath(path) || 'The configuration'} must be ${expected ?? article((error.params as { type: string | string[] }).type)}, got ${describe(value)}`,
+        message: `${formatConfigPath(path) || 'The configuration'} must be ${wanted}, got ${describe(value)}`,
         ...at(path),
-        hint: `Write ${path.length ? `"${String(path[path.length - 1])}"` : 'the file'} as ${expected ?? article((error.params as { type: string | string[] }).type)}.`,
+        hint: hintForType(path, wanted, value, (error.params as { type: string | string[] }).type),
       };
+    }
     default: {
       const propertyName = (error as { propertyName?: string }).propertyName;
       if (propertyName !== undefined) {
@@ -118,6 +120,17 @@ function describeError(error: ErrorObject, config: unknown, sourceMap: SourceMap
       };
     }
   }
+}
+
+function hintForType(path: PathSegment[], wanted: string, value: unknown, type: string | string[]): string {
+  const last = path[path.length - 1];
+  if (last === undefined) return `Write the file as ${wanted}.`;
+  if (typeof last === 'number') return `Write item ${last} of ${formatConfigPath(path.slice(0, -1))} as ${wanted}.`;
+  // The usual slip: one pattern where a list of them is expected.
+  if (typeof value === 'string' && (Array.isArray(type) ? type : [type]).includes('array')) {
+    return `Write "${last}" as a list, even of one item: ${last}: [${JSON.stringify(value)}].`;
+  }
+  return `Write "${last}" as ${wanted}.`;
 }
 
 function hintForMissing(path: PathSegment[]): string {

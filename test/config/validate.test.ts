@@ -409,3 +409,92 @@ functions:
     ]);
   });
 });
+
+describe('package settings and useDotenv', () => {
+  it('wrong types: every one at once, each with its line and what to write instead', async () => {
+    const yaml = `service: svc
+useDotenv: 'true'
+provider:
+  name: aws
+package:
+  patterns: '!docs/**'
+  individually: yes
+  artifact: ''
+functions:
+  a:
+    handler: h.a
+    package:
+      patterns: [src/**, ~]
+      artifact: 42
+`;
+    const err = await loadError(yaml);
+    expect(err.issues.map((i) => [i.code, i.path, i.location?.line])).toEqual([
+      ['CONFIG_INVALID_TYPE', 'useDotenv', lineOf(yaml, 'useDotenv')],
+      ['CONFIG_INVALID_TYPE', 'package.patterns', lineOf(yaml, "'!docs/**'")],
+      ['CONFIG_INVALID_TYPE', 'package.individually', lineOf(yaml, 'individually')],
+      ['CONFIG_INVALID_VALUE', 'package.artifact', lineOf(yaml, "artifact: ''")],
+      ['CONFIG_INVALID_TYPE', 'functions.a.package.patterns[1]', lineOf(yaml, 'src/**')],
+      ['CONFIG_INVALID_TYPE', 'functions.a.package.artifact', lineOf(yaml, 'artifact: 42')],
+    ]);
+    const byPath = Object.fromEntries(err.issues.map((i) => [i.path, i]));
+    expect(byPath.useDotenv.message).toBe('useDotenv must be true (load .env.{stage} or .env) or false, got "true"');
+    expect(byPath['package.patterns'].hint).toBe('Write "patterns" as a list, even of one item: patterns: ["!docs/**"].');
+    expect(byPath['package.individually'].message).toBe(
+      'package.individually must be true (one zip per function) or false, got "yes"',
+    );
+    expect(byPath['package.artifact'].message).toContain('must be the path of a prebuilt .zip file, relative to the service folder');
+    expect(byPath['functions.a.package.patterns[1]'].hint).toBe(
+      'Write item 1 of functions.a.package.patterns as a glob pattern such as "src/**" or "!**/*.test.js".',
+    );
+  });
+
+  it('an unknown key in package or functions.X.package is an error with the likely key (Serverless v3 rejects it too)', async () => {
+    const yaml = `service: svc
+provider:
+  name: aws
+package:
+  exlude: [docs/**]
+functions:
+  a:
+    handler: h.a
+    package:
+      pattern: [src/**]
+`;
+    const err = await loadError(yaml);
+    expect(err.issues.map((i) => [i.code, i.path, i.location?.line, i.hint])).toEqual([
+      ['CONFIG_UNKNOWN_PROPERTY', 'package.exlude', lineOf(yaml, 'exlude'), 'Did you mean "exclude"?'],
+      ['CONFIG_UNKNOWN_PROPERTY', 'functions.a.package.pattern', lineOf(yaml, 'pattern:'), 'Did you mean "patterns"?'],
+    ]);
+  });
+
+  it('function patterns that have no effect are warnings: without individually, or beside an artifact', async () => {
+    const yaml = `service: svc
+provider:
+  name: aws
+functions:
+  a:
+    handler: h.a
+    package:
+      patterns: ['!tests/**']
+  b:
+    handler: h.b
+    package:
+      individually: true
+      artifact: build/b.zip
+      exclude: [tmp/**]
+  c:
+    handler: h.c
+    package:
+      individually: true
+      patterns: ['!tests/**']
+`;
+    const warnings = await loadWarnings(yaml);
+    expect(warnings.map((w) => [w.code, w.path, w.location?.line])).toEqual([
+      ['PACKAGE_FUNCTION_PATTERNS_IGNORED', 'functions.a.package.patterns', lineOf(yaml, 'patterns:')],
+      ['PACKAGE_FUNCTION_PATTERNS_IGNORED', 'functions.b.package.exclude', lineOf(yaml, 'exclude:')],
+    ]);
+    expect(warnings[0].message).toMatch(/^Package patterns at function level are only applicable if package.individually is set to true/);
+    expect(warnings[0].hint).toContain('functions.a.package.individually: true');
+    expect(warnings[1].message).toBe('functions.b.package.exclude is not used: the function deploys from its package.artifact');
+  });
+});
