@@ -22,9 +22,9 @@ import {
   websocketsRouteId,
   websocketsRouteResponseId,
   functionLogGroupName,
-  functionArtifactName,
 } from './naming.js';
 import { ref } from './cfn.js';
+import { artifactFileName, functionArtifactSource } from './function-artifact.js';
 import { compileDeploymentBucket } from './resources/deployment-bucket.js';
 import { compileLogGroup } from './resources/log-group.js';
 import { addRoleStatement, compileLambdaExecutionRole } from './resources/lambda-execution-role.js';
@@ -115,10 +115,11 @@ export function compileGeneratedResources(
   const role = compileLambdaExecutionRole(model);
   if (role) add(LAMBDA_EXECUTION_ROLE_ID, role, 'provider.iam.role', 'The execution role');
 
-  const individually = model.package.individually && !model.package.artifact;
   const artifactOf = (fn: FunctionModel) =>
-    options.functionArtifacts?.[fn.key] ??
-    (individually ? { name: functionArtifactName(fn.key), sha256: options.artifact.sha256 } : options.artifact);
+    options.functionArtifacts?.[fn.key] ?? {
+      name: artifactFileName(model, functionArtifactSource(model, fn)),
+      sha256: options.artifact.sha256,
+    };
   const code = (name: string) => ({ S3Bucket: bucket.bucket, S3Key: `${options.artifactDirectoryName}/${name}` });
   const functionResources = new Map<FunctionModel, CfnResource>();
   for (const fn of model.functions.values()) {

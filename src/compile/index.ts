@@ -8,13 +8,14 @@ import { stripNullProperties } from './strip-null-properties.js';
 import { DEPLOYMENT_BUCKET_OUTPUT_ID } from './naming.js';
 
 export type { CfnOutput, CfnResource, CfnTemplate } from './cfn.js';
+export { artifactFileName, functionArtifactSource, type FunctionArtifactSource } from './function-artifact.js';
 
 export interface CompileOptions {
   /** The service artifact: its file name (the last segment of the S3 key) and base64 SHA-256. */
   artifact: { name: string; sha256: string };
   /**
-   * Per-function artifacts by function key. Without an entry, a function uses `artifact`, or with
-   * `package.individually` a `{functionKey}.zip` with `artifact`'s hash.
+   * Per-function artifacts by function key. Without an entry, a function's file name is the one
+   * Serverless v3 gives its artifact (`functionArtifactSource`) and its hash is `artifact`'s.
    */
   functionArtifacts?: Readonly<Record<string, { name: string; sha256: string }>>;
   /** S3 key prefix of this deployment: `{deploymentPrefix}/{service}/{stage}/{epoch}-{iso date}`. */

@@ -81,6 +81,8 @@ export interface FunctionModel {
   readonly environment: Readonly<Record<string, CfnValue>>;
   readonly tags: Readonly<Record<string, string>>;
   readonly architecture?: 'x86_64' | 'arm64';
+  /** The function's `package:`; undefined when it has none. */
+  readonly package?: FunctionPackageModel;
   /** Routes of this function, in event order. */
   readonly websocketRouteKeys: readonly string[];
   /** Config path of the function, for messages: `functions.<key>`. */
@@ -148,10 +150,27 @@ export interface WebsocketLogsModel {
 }
 
 export interface PackageModel {
+  /** `package.include` then `package.patterns`: a `!` pattern excludes, any other adds files back. */
   readonly patterns: readonly string[];
+  /**
+   * Applied before `patterns`: the legacy `package.exclude` (each excludes; a `!x` entry adds back),
+   * then `.env*` when `useDotenv` is true, as Serverless v3 orders them.
+   */
+  readonly exclude?: readonly string[];
   readonly individually: boolean;
   readonly excludeDevDependencies: boolean;
   /** A prebuilt artifact path, when given. */
+  readonly artifact?: string;
+}
+
+/** `functions.<key>.package`: with `individually` (here or service-wide) the function gets its own zip. */
+export interface FunctionPackageModel {
+  /** The function's `include` then `patterns`, applied after the service's. */
+  readonly patterns: readonly string[];
+  /** The function's legacy `exclude`, applied after the service's excludes. */
+  readonly exclude: readonly string[];
+  readonly individually: boolean;
+  /** A prebuilt artifact path for this function, when given. */
   readonly artifact?: string;
 }
 

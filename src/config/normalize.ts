@@ -8,6 +8,7 @@ import {
   type CfnValue,
   type DeploymentBucketModel,
   type FunctionModel,
+  type FunctionPackageModel,
   type PackageModel,
   type ProviderModel,
   type ResourcesModel,
@@ -82,7 +83,7 @@ export function normalizeService(config: Dict, ctx: NormalizeContext): ServiceMo
     provider,
     functions,
     websocket,
-    package: normalizePackage(asDict(config.package)),
+    package: normalizePackage(asDict(config.package), config.useDotenv === true),
     resources: normalizeResources(config.resources),
     custom: freeze({ ...asDict(config.custom) }),
     plugins: freeze(normalizePlugins(config.plugins)),
@@ -141,6 +142,7 @@ function normalizeFunction(
     // Lambda tags are provider.tags overlaid with the function's own, as Serverless compiles them.
     tags: freeze({ ...normalizeTags(providerConfig.tags), ...normalizeTags(fn.tags) }),
     architecture: (fn.architecture ?? provider.architecture) as FunctionModel['architecture'],
+    package: isRecord(fn.package) ? normalizeFunctionPackage(fn.package) : undefined,
     websocketRouteKeys: freeze(websocketRouteKeys),
     configPath: `functions.${key}`,
   });
@@ -194,19 +196,33 @@ function normalizeLogs(raw: unknown, service: string, stage: string): WebsocketL
   });
 }
 
-function normalizePackage(p: Dict): PackageModel {
-  const patterns = [
-    ...arrayOr(p.patterns, []).map(String),
-    // Legacy include/exclude, as Serverless v3 still honours them.
-    ...arrayOr(p.include, []).map(String),
-    ...arrayOr(p.exclude, []).map((x) => `!${String(x)}`),
-  ];
+function normalizePackage(p: Dict, useDotenv: boolean): PackageModel {
   return freeze({
-    patterns: freeze(patterns),
+    patterns: freeze(includePatterns(p)),
+    // v3 leaves .env files out only when it loads them.
+    exclude: freeze([...stringList(p.exclude), ...(useDotenv ? ['.env*'] : [])]),
     individually: p.individually === true,
     excludeDevDependencies: p.excludeDevDependencies !== false,
     artifact: typeof p.artifact === 'string' ? p.artifact : undefined,
   });
+}
+
+function normalizeFunctionPackage(p: Dict): FunctionPackageModel {
+  return freeze({
+    patterns: freeze(includePatterns(p)),
+    exclude: freeze(stringList(p.exclude)),
+    individually: p.individually === true,
+    artifact: typeof p.artifact === 'string' ? p.artifact : undefined,
+  });
+}
+
+/** The legacy `include` then `patterns`, as v3 concatenates them. */
+function includePatterns(p: Dict): string[] {
+  return [...stringList(p.include), ...stringList(p.patterns)];
+}
+
+function stringList(v: unknown): string[] {
+  return arrayOr(v, []).map(String);
 }
 
 function normalizeResources(raw: unknown): ResourcesModel {

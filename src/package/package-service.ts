@@ -1,19 +1,16 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { ServiceModel } from '../config/model.js';
 import { WsgateError } from '../errors.js';
 import { compile, type CfnTemplate } from '../compile/index.js';
 import {
-  artifactName,
-  functionArtifactName,
   CREATE_STACK_TEMPLATE_FILE,
   CUSTOM_RESOURCES_ARTIFACT_NAME,
   UPDATE_STACK_TEMPLATE_FILE,
 } from '../compile/naming.js';
 import { CLOUDWATCH_ROLE_HANDLER_SOURCE } from './cloudwatch-role-handler-source.js';
-import { selectServiceFiles } from './select-service-files.js';
-import { folderEntries, zipEntries } from './zip-files.js';
+import { buildArtifacts } from './build-artifacts.js';
+import { zipEntries } from './zip-files.js';
 
 export interface PackageServiceOptions {
   /** Output folder (`--package`); default `{serviceDir}/.serverless`. Relative paths are from the service folder. */
@@ -22,11 +19,24 @@ export interface PackageServiceOptions {
   now?: Date;
 }
 
+export interface PackagedArtifact {
+  path: string;
+  /** Base64 SHA-256, the functions' `CodeSha256`. */
+  sha256: string;
+  /** Files zipped; -1 for a prebuilt artifact copied unchanged. */
+  entries: number;
+  /** Keys of the functions deploying from it. */
+  functions: string[];
+}
+
 export interface PackagedService {
   packageDir: string;
   /** Absolute paths of every file written, in writing order. */
   files: string[];
-  artifact: { path: string; sha256: string; entries: number };
+  /** The first artifact written: the service zip, unless every function has its own. */
+  artifact: PackagedArtifact;
+  /** Every artifact written, each once, in the order of the first function deploying from it. */
+  artifacts: PackagedArtifact[];
   createTemplate?: CfnTemplate;
   updateTemplate: CfnTemplate;
 }
@@ -41,7 +51,8 @@ const toJson = (template: unknown) => `${JSON.stringify(template, null, 2)}\n`;
 /**
  * `wsgate package`: zips the service deterministically, compiles the templates, and writes
  * `cloudformation-template-create-stack.json` (unless an existing bucket is used, like v3),
- * `cloudformation-template-update-stack.json`, `{service}.zip` and, when logging needs it,
+ * `cloudformation-template-update-stack.json`, the artifacts (`{service}.zip`, `{function}.zip` for
+ * functions packaged individually, prebuilt ones copied unchanged) and, when logging needs it,
  * `custom-resources.zip` into the package folder.
  */
 export async function packageService(
@@ -55,49 +66,14 @@ export async function packageService(
       ? insideService.split('\\').join('/')
       : undefined;
 
-  let artifact: { name: string; bytes: Buffer; sha256: string; entries: number };
-  if (model.package.artifact) {
-    const source = resolve(model.serviceDir, model.package.artifact);
-    const bytes = await readFile(source).catch((cause: unknown) => {
-      throw new WsgateError({
-        code: 'PACKAGE_ARTIFACT_NOT_FOUND',
-        message: `The prebuilt artifact ${source} cannot be read`,
-        path: 'package.artifact',
-        location: { file: model.configFile },
-        hint: 'Point package.artifact at an existing .zip file, or remove it to let wsgate build the artifact.',
-        cause,
-      });
-    });
-    artifact = {
-      name: basename(source),
-      bytes,
-      sha256: createHash('sha256').update(bytes).digest('base64'),
-      entries: -1,
-    };
-  } else {
-    const files = await selectServiceFiles(model, excludedOutput);
-    if (files.length === 0) {
-      throw new WsgateError({
-        code: 'NO_MATCHED_FILES',
-        message: 'No file of the service folder matches package.patterns: the artifact would be empty',
-        path: 'package.patterns',
-        location: { file: model.configFile },
-        hint: 'Check the "!" patterns: they exclude files; a later pattern without "!" adds files back.',
-      });
-    }
-    const zipped = await zipEntries(folderEntries(model.serviceDir, files));
-    artifact = { name: artifactName(model.service), ...zipped, entries: files.length };
+  const artifacts = await buildArtifacts(model, excludedOutput);
+  const functionArtifacts: Record<string, { name: string; sha256: string }> = {};
+  for (const { name, sha256, functions } of artifacts) {
+    for (const key of functions) functionArtifacts[key] = { name, sha256 };
   }
-
-  // Individually packaged functions get the same files: the model has no per-function patterns.
-  const individually = model.package.individually && !model.package.artifact;
-  const functionArtifacts = individually
-    ? Object.fromEntries(
-        [...model.functions.keys()].map((key) => [key, { name: functionArtifactName(key), sha256: artifact.sha256 }]),
-      )
-    : undefined;
   const compiled = compile(model, {
-    artifact: { name: artifact.name, sha256: artifact.sha256 },
+    // Every function has its entry above; the first artifact only stands in for the option.
+    artifact: { name: artifacts[0].name, sha256: artifacts[0].sha256 },
     functionArtifacts,
     artifactDirectoryName: artifactDirectoryName(model, options.now ?? new Date()),
   });
@@ -120,21 +96,24 @@ export async function packageService(
   };
   if (compiled.createTemplate) await write(CREATE_STACK_TEMPLATE_FILE, toJson(compiled.createTemplate));
   await write(UPDATE_STACK_TEMPLATE_FILE, toJson(compiled.updateTemplate));
-  if (functionArtifacts) {
-    for (const { name } of Object.values(functionArtifacts)) await write(name, artifact.bytes);
-  } else {
-    await write(artifact.name, artifact.bytes);
-  }
+  for (const { name, bytes } of artifacts) await write(name, bytes);
   if (compiled.needsCustomResources) {
     const customResources = await zipEntries([
       { name: 'api-gateway-cloud-watch-role/handler.js', data: Buffer.from(CLOUDWATCH_ROLE_HANDLER_SOURCE) },
     ]);
     await write(CUSTOM_RESOURCES_ARTIFACT_NAME, customResources.bytes);
   }
+  const described = artifacts.map(({ name, sha256, entries, functions }) => ({
+    path: join(packageDir, name),
+    sha256,
+    entries,
+    functions,
+  }));
   return {
     packageDir,
     files: written,
-    artifact: { path: join(packageDir, artifact.name), sha256: artifact.sha256, entries: artifact.entries },
+    artifact: described[0],
+    artifacts: described,
     createTemplate: compiled.createTemplate,
     updateTemplate: compiled.updateTemplate,
   };

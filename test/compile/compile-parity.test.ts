@@ -27,8 +27,12 @@ describe('hash-named ids are the ones Serverless v3 computes', () => {
   for (const name of referenceFixtures()) {
     it(`${name}: the same deployment id, and the same version ids for v3's artifact hash`, async () => {
       const reference = readReference(name, 'update') as { Resources: Record<string, any> };
-      const v3Version = Object.values(reference.Resources).find((resource) => resource.Type === 'AWS::Lambda::Version');
-      const compiled = await compileFixture(name, v3Version?.Properties.CodeSha256);
+      // Each function's artifact hash, as v3 computed it (functions packaged individually differ).
+      const v3Versions = Object.values(reference.Resources).filter((resource) => resource.Type === 'AWS::Lambda::Version');
+      const sha256ByFunctionId = Object.fromEntries(
+        v3Versions.map((version) => [version.Properties.FunctionName.Ref, version.Properties.CodeSha256]),
+      );
+      const compiled = await compileFixture(name, v3Versions[0]?.Properties.CodeSha256, sha256ByFunctionId);
       expect(idsOf(compiled.updateTemplate, 'WebsocketsDeployment')).toEqual(idsOf(reference, 'WebsocketsDeployment'));
       expect(idsOf(compiled.updateTemplate, 'LambdaVersion')).toEqual(idsOf(reference, 'LambdaVersion'));
     });

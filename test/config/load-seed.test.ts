@@ -38,7 +38,7 @@ describe('loadService on the seed example service', () => {
       ['$default', 'defaultHandler', 'functions.defaultHandler.events[0].websocket'],
       ['foo', 'customFooHandler', 'functions.customFooHandler.events[0].websocket'],
     ]);
-    expect(model.package).toEqual({ patterns: [], individually: false, excludeDevDependencies: true, artifact: undefined });
+    expect(model.package).toEqual({ patterns: [], exclude: [], individually: false, excludeDevDependencies: true, artifact: undefined });
     expect(model.resources).toEqual({ Resources: {}, Outputs: {}, Conditions: {}, extra: {} });
     expect(Object.isFrozen(model)).toBe(true);
   });

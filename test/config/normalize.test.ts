@@ -245,6 +245,47 @@ functions: {}
     expect(off.websocket.logs).toBeUndefined();
   });
 
+  it('package: legacy include before patterns, exclude kept apart, .env* left out under useDotenv; function packages', async () => {
+    const model = await loadModel(`service: chat
+useDotenv: true
+provider:
+  name: aws
+package:
+  patterns: ['!docs/**']
+  include: [docs/keep.md]
+  exclude: [secrets/**]
+  artifact: build/service.zip
+functions:
+  plain:
+    handler: h.plain
+  own:
+    handler: h.own
+    package:
+      individually: true
+      include: [lib/**]
+      patterns: ['!lib/*.test.js']
+      exclude: [tmp/**]
+      artifact: build/own.zip
+`);
+    // Serverless v3 applies every exclude before any include, and include before patterns.
+    expect(model.package).toEqual({
+      patterns: ['docs/keep.md', '!docs/**'],
+      exclude: ['secrets/**', '.env*'],
+      individually: false,
+      excludeDevDependencies: true,
+      artifact: 'build/service.zip',
+    });
+    expect(model.functions.get('plain')!.package).toBeUndefined();
+    expect(model.functions.get('own')!.package).toEqual({
+      patterns: ['lib/**', '!lib/*.test.js'],
+      exclude: ['tmp/**'],
+      individually: true,
+      artifact: 'build/own.zip',
+    });
+    const withoutDotenv = await loadModel('service: chat\nprovider:\n  name: aws\nfunctions: {}\n');
+    expect(withoutDotenv.package.exclude).toEqual([]);
+  });
+
   it('package, resources (also as a list), custom and plugins', async () => {
     const model = await loadModel(`service: chat
 provider:
@@ -267,7 +308,13 @@ resources:
       P: { Type: String }
 functions: {}
 `);
-    expect(model.package).toEqual({ patterns: ['!node_modules/**', 'src/**'], individually: true, excludeDevDependencies: true, artifact: undefined });
+    expect(model.package).toEqual({
+      patterns: ['!node_modules/**', 'src/**'],
+      exclude: [],
+      individually: true,
+      excludeDevDependencies: true,
+      artifact: undefined,
+    });
     expect(model.resources).toEqual({
       Resources: { Table: { Type: 'AWS::DynamoDB::Table' } },
       Outputs: { TableName: { Value: { Ref: 'Table' } } },

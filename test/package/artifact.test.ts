@@ -124,6 +124,6 @@ describe('the service artifact', () => {
     expect(version.Properties?.CodeSha256).toBe('Qt8AZ2v3B6lUwVTkkpPn3X1lgEMi+DQvp/+NgXV7EUA=');
     await expect(
       packageService({ ...model, package: { ...model.package, artifact: 'missing.zip' } }, { packageDir: out }),
-    ).rejects.toMatchObject({ code: 'PACKAGE_ARTIFACT_NOT_FOUND', path: 'package.artifact' });
+    ).rejects.toMatchObject({ code: 'INVALID_PACKAGE_ARTIFACT_PATH', path: 'package.artifact' });
   });
 });

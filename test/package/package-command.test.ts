@@ -1,14 +1,14 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { normalizeTemplate } from '../compile/normalize-template.js';
-import { readReference, servicesDir } from '../compile/fixtures.js';
+import { readReference } from '../compile/fixtures.js';
 import { validateTemplate } from '../compile/validate-template.js';
 import { readZipListing } from './read-zip.js';
+import { copyServiceFixture } from './service-tree.js';
 import { parseFreeOptions } from '../../src/cli/free-options.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,11 +21,8 @@ afterEach(() => {
 });
 
 function copyFixture(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wsgate-pkg-'));
+  const { dir } = copyServiceFixture(name);
   dirs.push(dir);
-  cpSync(join(servicesDir, name), dir, { recursive: true });
-  // The compile fixtures share one handler file (the one Serverless v3 packaged them with).
-  if (!existsSync(join(dir, 'handler.js'))) copyFileSync(join(servicesDir, 'compile-handler.js'), join(dir, 'handler.js'));
   return dir;
 }
 
@@ -117,6 +114,20 @@ describe('wsgate package', () => {
     expect(result.stderr).toContain('serverless.yml:9:9 at functions.one.events[0].websocket.route');
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(join(dir, '.serverless'))).toBe(false);
+  });
+
+  it('names the line, config path and fix of a function artifact that does not exist', async () => {
+    const dir = copyFixture('compile-individually-patterns');
+    rmSync(join(dir, 'prebuilt'), { recursive: true });
+    const result = await wsgate(dir, ['package']);
+    expect(result.code).toBe(1);
+    const line = readFileSync(join(dir, 'serverless.yml'), 'utf8').split('\n').indexOf('      artifact: prebuilt/legacy.zip') + 1;
+    expect(result.stderr).toContain(
+      `[INVALID_PACKAGE_ARTIFACT_PATH] serverless.yml:${line}:7 at functions.legacyHandler.package.artifact: ` +
+        'Cannot access package artifact at "prebuilt/legacy.zip" (for "legacyHandler"): ENOENT',
+    );
+    expect(result.stderr).toContain('Build the artifact first');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('reports a --package folder that cannot be written as a user error, without a stack', async () => {
