@@ -42,12 +42,14 @@ export async function loadService(options: LoadServiceOptions = {}): Promise<Loa
   const cliOptions: Record<string, string | boolean> = { ...options.cliOptions };
   if (options.stage !== undefined) cliOptions.stage = options.stage;
   if (options.region !== undefined) cliOptions.region = options.region;
+  const configDir = path.dirname(configFile);
+  const env = options.env ?? process.env;
   const resolvedSourceMap = await resolveVariables(config, {
-    serviceDir: path.dirname(configFile),
+    serviceDir: configDir,
     sourceMap,
     options: cliOptions,
-    env: options.env ?? process.env,
-    prepareEnv: (early) => dotenvEnvironment(early, path.dirname(configFile), options.env ?? process.env, sourceMap),
+    env,
+    prepareEnv: (early) => dotenvEnvironment(early, configDir, env, sourceMap),
   });
   const provider = isRecord(config.provider) ? config.provider : {};
   const stage = chooseStage(cliOptions, provider.stage);
