@@ -10,7 +10,7 @@ import { locateRunner } from './locate-runner.js';
 import type { HandlerLogEntry } from './node-invoker.js';
 import type { HandlerReference } from './parse-handler.js';
 import { resolveHandlerModule, type ModulePlan } from './resolve-handler-module.js';
-import type { InitMessage, LambdaError } from './runner/protocol.js';
+import type { InitMessage, InvocationRequest, LambdaError } from './runner/protocol.js';
 
 /** Lambda's limit on the init phase (module loading) of an on-demand execution environment. */
 export const INIT_TIMEOUT_MS = 10_000;
@@ -41,6 +41,12 @@ interface Waiter {
  * (bench/README.md): fast handlers are served by the warm instances, slow ones still get their own.
  */
 export const GROW_AFTER_MS = 100;
+
+/**
+ * Most invocations one instance holds at once, the running one included. Queued ones still run one at a time,
+ * each with its own timeout from its start; they go in one write per turn of the event loop (bench/README.md).
+ */
+export const MAX_QUEUED_PER_INSTANCE = 32;
 
 type Lease = HandlerInstance | 'timeout' | 'closed' | LambdaError;
 
@@ -78,7 +84,8 @@ export class FunctionPool {
   private readonly instances = new Set<HandlerInstance>();
   /** Instances whose init succeeded. */
   private readonly warm = new WeakSet<HandlerInstance>();
-  private idle: HandlerInstance[] = [];
+  /** Warm instances that take new invocations. */
+  private serving: HandlerInstance[] = [];
   private waiters: Waiter[] = [];
   /** Instances existing or being created. */
   private slots = 0;
@@ -104,79 +111,77 @@ export class FunctionPool {
     const timedOut = (limitMs = functionTimeoutMs) =>
       fail('timeout', buildTimeoutError(awsRequestId, Math.min(limitMs, invokeOptions.deadlineMs ?? Infinity)));
 
-    let instance: HandlerInstance;
-    for (;;) {
-      const lease = await this.acquire(deadlineAt);
-      if (lease === 'closed') return fail('crash', buildExitError(awsRequestId, null, 'SIGKILL'));
-      if (lease === 'timeout') return timedOut();
-      if (!(lease instanceof HandlerInstance)) return fail('init', lease);
-      // A warm instance: no init to wait for (a timer and a race per invocation showed in profiles).
-      if (this.warm.has(lease) && !lease.retired) {
-        instance = lease;
-        break;
-      }
-      const init = await raceTimer<InitOutcome>(lease.ready, Math.min(INIT_TIMEOUT_MS, deadlineAt - performance.now()));
-      if (init.type === 'timer') {
-        await lease.kill();
-        return timedOut(INIT_TIMEOUT_MS);
-      }
-      if (init.value.type === 'init-error') {
-        void lease.kill();
-        return fail('init', init.value.error);
-      }
-      if (init.value.type === 'exit') {
-        return fail(this.closed ? 'crash' : 'init', buildExitError(awsRequestId, init.value.code, init.value.signal));
-      }
-      // Code changed while this instance was starting: take a fresh one.
-      if (lease.retired) {
-        void lease.kill();
-        continue;
-      }
-      this.warm.add(lease);
-      instance = lease;
-      break;
-    }
-
     let eventText: string;
     try {
       eventText = JSON.stringify(event) ?? 'null';
     } catch (err) {
-      this.release(instance);
       return fail('error', { errorType: 'InvalidRequestContentException', errorMessage: String(err) });
     }
-    const limitMs = Math.min(functionTimeoutMs, deadlineAt - performance.now());
-    const outcome = await raceTimer(
-      instance.run({
-        type: 'invoke',
-        awsRequestId,
-        event: eventText,
-        deadline: Date.now() + functionTimeoutMs,
-        invokedFunctionArn: this.options.invokedFunctionArn,
-      }),
-      limitMs,
-    );
-    if (outcome.type === 'timer') {
-      await instance.kill();
-      return timedOut();
+    const request: InvocationRequest = {
+      awsRequestId,
+      event: eventText,
+      timeoutMs: functionTimeoutMs,
+      invokedFunctionArn: this.options.invokedFunctionArn,
+    };
+    const limits = { functionTimeoutMs, deadlineAt };
+
+    // More than one pass when the invocation is handed back unstarted (its instance ended, or was slow to get to it).
+    for (let handedBack = false; ; handedBack = true) {
+      if (performance.now() >= deadlineAt) return timedOut();
+      const lease = await this.acquire(deadlineAt, handedBack);
+      if (lease === 'closed') return fail('crash', buildExitError(awsRequestId, null, 'SIGKILL'));
+      if (lease === 'timeout') return timedOut();
+      if (!(lease instanceof HandlerInstance)) return fail('init', lease);
+      let warmedUp = false;
+      // A warm instance: no init to wait for (a timer and a race per invocation showed in profiles).
+      if (!this.warm.has(lease) || lease.retired) {
+        const init = await raceTimer<InitOutcome>(lease.ready, Math.min(INIT_TIMEOUT_MS, deadlineAt - performance.now()));
+        if (init.type === 'timer') {
+          await lease.kill();
+          return timedOut(INIT_TIMEOUT_MS);
+        }
+        if (init.value.type === 'init-error') {
+          void lease.kill();
+          return fail('init', init.value.error);
+        }
+        if (init.value.type === 'exit') {
+          return fail(this.closed ? 'crash' : 'init', buildExitError(awsRequestId, init.value.code, init.value.signal));
+        }
+        // Code changed while this instance was starting: take a fresh one.
+        if (lease.retired) {
+          void lease.kill();
+          continue;
+        }
+        this.warm.add(lease);
+        this.serving.push(lease);
+        warmedUp = true;
+      }
+      const running = lease.run(request, limits);
+      // Invocations that queued while it started may now go to it, behind this one.
+      if (warmedUp) this.pump();
+      const outcome = await running;
+      if (outcome.type === 'recalled') continue;
+      if (outcome.type === 'timeout') return timedOut();
+      if (outcome.type === 'exit') return fail('crash', buildExitError(awsRequestId, outcome.code, outcome.signal));
+      if (!outcome.ok) {
+        if (outcome.fatal) void lease.kill();
+        return fail(outcome.fatal ? 'crash' : 'error', outcome.error);
+      }
+      return { ok: true, value: outcome.value === undefined ? undefined : JSON.parse(outcome.value), durationMs: elapsed() };
     }
-    const result = outcome.value;
-    if (result.type === 'exit') return fail('crash', buildExitError(awsRequestId, result.code, result.signal));
-    if (!result.ok) {
-      if (result.fatal) void instance.kill();
-      else this.release(instance);
-      return fail(result.fatal ? 'crash' : 'error', result.error);
-    }
-    this.release(instance);
-    return { ok: true, value: result.value === undefined ? undefined : JSON.parse(result.value), durationMs: elapsed() };
   }
 
-  /** Code changed: idle instances go now, busy ones after their current invocation. */
+  /** Code changed: idle instances go now, busy ones after their current invocation (what is queued runs elsewhere). */
   retire(): void {
     this.compiled = undefined;
-    for (const instance of this.instances) instance.retired = true;
-    const idle = this.idle;
-    this.idle = [];
-    for (const instance of idle) void instance.kill();
+    this.serving = [];
+    for (const instance of this.instances) {
+      instance.retired = true;
+      // One still starting belongs to the invocation waiting for it, which sees `retired` and takes a fresh one.
+      if (!this.warm.has(instance)) continue;
+      if (instance.load === 0) void instance.kill();
+      else instance.recall();
+    }
   }
 
   async close(): Promise<void> {
@@ -186,16 +191,39 @@ export class FunctionPool {
       clearTimeout(waiter.grow);
       waiter.resolve('closed');
     }
-    this.idle = [];
+    this.serving = [];
     await Promise.all([...this.instances].map((instance) => instance.kill()));
   }
 
-  private acquire(deadlineAt: number): Promise<Lease> {
+  /**
+   * An instance for one more invocation: an idle one, else (when `queue`) the least loaded one whose current
+   * invocation started moments ago, to run it next (`MAX_QUEUED_PER_INSTANCE`, `RECALL_AFTER_MS`).
+   */
+  private select(queue: boolean): HandlerInstance | undefined {
+    const now = performance.now();
+    let best: HandlerInstance | undefined;
+    for (const instance of this.serving) {
+      const load = instance.load;
+      if (load === 0) {
+        if (instance.isServing) return instance;
+      } else if (queue && load < MAX_QUEUED_PER_INSTANCE && (!best || load < best.load) && instance.acceptsQueued(now)) {
+        best = instance;
+      }
+    }
+    return best;
+  }
+
+  private acquire(deadlineAt: number, first: boolean): Promise<Lease> {
     if (this.closed) return Promise.resolve('closed');
-    const warm = this.idle.pop();
-    if (warm) return Promise.resolve(warm);
     const { maxInstances, growAfterMs } = this.options;
-    if (this.slots === 0 || (growAfterMs === 0 && this.slots < maxInstances)) return this.startInstance();
+    // growAfterMs 0 asks for Lambda's scale-out: an invocation waits behind another only when no slot is left.
+    const scaleOutNow = growAfterMs === 0 && this.slots < maxInstances;
+    const instance = this.select(!scaleOutNow);
+    if (instance) {
+      instance.reserve();
+      return Promise.resolve(instance);
+    }
+    if (this.slots === 0 || scaleOutNow) return this.startInstance();
     return new Promise((resolve) => {
       const waiter: Waiter = { resolve };
       if (Number.isFinite(deadlineAt)) {
@@ -206,7 +234,9 @@ export class FunctionPool {
         }, deadlineAt - performance.now());
       }
       if (this.slots < maxInstances) waiter.grow = setTimeout(() => this.growFor(waiter), growAfterMs);
-      this.waiters.push(waiter);
+      // One handed back keeps its place ahead of those that came later.
+      if (first) this.waiters.unshift(waiter);
+      else this.waiters.push(waiter);
     });
   }
 
@@ -227,25 +257,32 @@ export class FunctionPool {
     void this.startInstance().then(waiter.resolve);
   }
 
-  private release(instance: HandlerInstance): void {
-    if (this.closed || instance.retired || !instance.isAlive) {
-      void instance.kill();
+  /** An instance has room again: queued invocations go to it (or to another with room). */
+  private settled(instance: HandlerInstance): void {
+    if (this.closed) return;
+    if (instance.retired) {
+      if (instance.load === 0) void instance.kill();
       return;
     }
-    const waiter = this.waiters.shift();
-    if (waiter) {
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.waiters.length > 0) {
+      const instance = this.select(true);
+      if (!instance) return;
+      const waiter = this.waiters.shift()!;
       clearTimeout(waiter.timer);
       clearTimeout(waiter.grow);
+      instance.reserve();
       waiter.resolve(instance);
-    } else {
-      this.idle.push(instance);
     }
   }
 
   /** A slot freed up (an instance ended): a queued invocation gets a new instance. */
   private forget(instance: HandlerInstance): void {
     this.instances.delete(instance);
-    this.idle = this.idle.filter((i) => i !== instance);
+    this.serving = this.serving.filter((i) => i !== instance);
     this.slots--;
     const waiter = this.closed ? undefined : this.waiters.shift();
     if (waiter) {
@@ -286,6 +323,7 @@ export class FunctionPool {
       cwd: serviceDir,
       init,
       onLog: this.options.onLog,
+      onSettled: (settled) => this.settled(settled),
     });
     this.instances.add(instance);
     this.starting++;

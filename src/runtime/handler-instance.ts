@@ -1,7 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { performance } from 'node:perf_hooks';
 import type { HandlerLogEntry } from './node-invoker.js';
-import type { ChildMessage, InitMessage, InvokeMessage, LambdaError, ResultMessage } from './runner/protocol.js';
+import type { ChildMessage, InitMessage, InvocationRequest, LambdaError, ResultMessage } from './runner/protocol.js';
 
 const GROUP_KILL = process.platform !== 'win32';
 
@@ -38,6 +39,8 @@ export interface HandlerInstanceOptions {
   cwd: string;
   init: InitMessage;
   onLog: (entry: HandlerLogEntry) => void;
+  /** An invocation ended or was handed back: the instance has room for more. */
+  onSettled: (instance: HandlerInstance) => void;
 }
 
 export interface ExitOutcome {
@@ -47,11 +50,41 @@ export interface ExitOutcome {
 }
 
 export type InitOutcome = { type: 'ready' } | { type: 'init-error'; error: LambdaError } | ExitOutcome;
-export type RunOutcome = ResultMessage | ExitOutcome;
+/**
+ * `timeout`: it outlived `limitMs` and the instance was killed; `recalled`: it never started (it was queued behind
+ * a slow invocation, or the instance ended first) and should run elsewhere.
+ */
+export type RunOutcome = ResultMessage | ExitOutcome | { type: 'timeout'; limitMs: number } | { type: 'recalled' };
+
+export interface RunLimits {
+  functionTimeoutMs: number;
+  /** `performance.now()` by which the caller's deadline passes (Infinity for none); counts queueing too. */
+  deadlineAt: number;
+}
 
 /**
- * One execution environment: a child process running the runner, which loads the handler once and serves one
- * invocation at a time. The pool decides timeouts and replacement; this class only talks to the process.
+ * How long the running invocation may take before the invocations queued behind it are handed back to run
+ * elsewhere (and before no more are queued behind it): Lambda would run them at once in other environments.
+ */
+export const RECALL_AFTER_MS = 20;
+
+interface Pending {
+  request: InvocationRequest;
+  limits: RunLimits;
+  resolve(outcome: RunOutcome): void;
+  /** Written to the runner (otherwise still in the outbox). */
+  sent: boolean;
+  /** At the head of the runner's queue while the process lived: it is the one running. */
+  started: boolean;
+  limitMs: number;
+}
+
+/**
+ * One execution environment: a child process running the runner, which loads the handler once and runs one
+ * invocation at a time. Invocations may be queued in the runner ahead of time (pipelining): everything queued in
+ * one turn of the event loop goes in one write, which spares a wake-up of the process per invocation. Timeouts
+ * count from each invocation's start; what never started is handed back (`recalled`) when the process ends or the
+ * running invocation is slow.
  */
 export class HandlerInstance {
   readonly child: ChildProcess;
@@ -60,12 +93,23 @@ export class HandlerInstance {
   readonly ready: Promise<InitOutcome>;
   /** Set when watch mode asked for fresh code: the instance serves nothing more. */
   retired = false;
-  private running: ((outcome: RunOutcome) => void) | undefined;
-  private runningRequestId: string | undefined;
+  /** Slots promised to callers that will call `run` shortly. */
+  private reserved = 0;
+  /** In the runner's order; the first is the running one once started. */
+  private pending: Pending[] = [];
+  private outbox: Pending[] = [];
+  private flushScheduled = false;
+  private headStartedAt = 0;
+  private headTimer: NodeJS.Timeout | undefined;
+  private recallTimer: NodeJS.Timeout | undefined;
+  private recalling = false;
+  /** Killed or timed out: waiting for the process to end. */
+  private dying = false;
+  private timedOut: Pending | undefined;
   private settleReady!: (outcome: InitOutcome) => void;
   private exitOutcome: ExitOutcome | undefined;
 
-  constructor(options: HandlerInstanceOptions) {
+  constructor(private readonly options: HandlerInstanceOptions) {
     this.child = fork(options.runnerPath, [], {
       cwd: options.cwd,
       env: options.env,
@@ -88,11 +132,10 @@ export class HandlerInstance {
       let exit: ExitOutcome | undefined;
       let drained = !this.child.connected;
       const settle = () => {
-        if (!exit || !drained) return;
+        if (!exit || !drained || this.exitOutcome) return;
         this.exitOutcome = exit;
         this.settleReady(exit);
-        this.running?.(exit);
-        this.running = undefined;
+        this.settleAfterExit(exit);
         resolve(exit);
       };
       // Messages sent just before exiting arrive before the channel's end, but possibly after 'exit'.
@@ -131,34 +174,65 @@ export class HandlerInstance {
     return this.exitOutcome === undefined;
   }
 
-  private receive(message: unknown): void {
-    // Handler code can call process.send() too: anything but the runner's messages is ignored, never thrown on.
-    if (!isChildMessage(message)) return;
-    if (message.type === 'ready' || message.type === 'init-error') this.settleReady(message);
-    else if (message.type === 'result') {
-      if (message.awsRequestId !== this.runningRequestId) return;
-      const running = this.running;
-      this.running = undefined;
-      running?.(message);
-    }
+  /** Invocations queued, running or promised. */
+  get load(): number {
+    return this.pending.length + this.reserved;
   }
 
-  /** Run one invocation; settles with the runner's result, or with the exit if the process ends first. */
-  run(message: InvokeMessage): Promise<RunOutcome> {
-    if (this.exitOutcome) return Promise.resolve(this.exitOutcome);
+  /** Takes invocations: warm code, not ending. */
+  get isServing(): boolean {
+    return !this.dying && !this.retired && this.isAlive;
+  }
+
+  /** Whether more invocations may be queued behind the current ones: the running one started moments ago. */
+  acceptsQueued(now: number): boolean {
+    return this.isServing && !this.recalling && now - this.headStartedAt < RECALL_AFTER_MS;
+  }
+
+  reserve(): void {
+    this.reserved++;
+  }
+
+  unreserve(): void {
+    if (this.reserved > 0) this.reserved--;
+  }
+
+  /** Queue one invocation (after any reserved by `reserve`); settles with its outcome. */
+  run(request: InvocationRequest, limits: RunLimits): Promise<RunOutcome> {
+    this.unreserve();
+    if (this.dying || !this.isAlive) return Promise.resolve({ type: 'recalled' });
     return new Promise((resolve) => {
-      this.running = resolve;
-      this.runningRequestId = message.awsRequestId;
-      try {
-        this.child.send(message);
-      } catch {
-        // The channel closed under us: the exit outcome follows.
+      const entry: Pending = { request, limits, resolve, sent: false, started: false, limitMs: 0 };
+      this.pending.push(entry);
+      this.outbox.push(entry);
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
       }
+      if (this.pending.length === 1) this.startHead();
+      else this.armRecall();
     });
+  }
+
+  /** Hand back what is queued but not running (the running invocation goes on). */
+  recall(): void {
+    if (this.pending.length <= 1 || this.recalling || this.dying) return;
+    const unsent = this.pending.filter((entry, index) => index > 0 && !entry.sent);
+    if (unsent.length > 0) {
+      this.pending = this.pending.filter((entry) => !unsent.includes(entry));
+      this.outbox = this.outbox.filter((entry) => !unsent.includes(entry));
+      for (const entry of unsent) entry.resolve({ type: 'recalled' });
+    }
+    if (this.pending.length > 1) {
+      this.recalling = true;
+      this.send({ type: 'recall' });
+    }
+    if (unsent.length > 0) this.options.onSettled(this);
   }
 
   /** End the process at once (SIGKILL, like Lambda discarding an environment) and wait until it is gone. */
   async kill(): Promise<ExitOutcome> {
+    this.dying = true;
     if (this.isAlive && this.child.pid !== undefined) {
       try {
         if (GROUP_KILL) process.kill(-this.child.pid, 'SIGKILL');
@@ -169,10 +243,109 @@ export class HandlerInstance {
     }
     return this.exited;
   }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.outbox.length === 0 || this.dying) return;
+    const entries = this.outbox;
+    this.outbox = [];
+    for (const entry of entries) entry.sent = true;
+    this.send({ type: 'invoke', invocations: entries.map((entry) => entry.request) });
+  }
+
+  private send(message: object): void {
+    try {
+      this.child.send(message);
+    } catch {
+      // The channel closed under us: the exit settles what is pending.
+    }
+  }
+
+  private startHead(): void {
+    const head = this.pending[0]!;
+    const now = performance.now();
+    head.started = true;
+    this.headStartedAt = now;
+    head.limitMs = Math.min(head.limits.functionTimeoutMs, head.limits.deadlineAt - now);
+    clearTimeout(this.headTimer);
+    this.headTimer = Number.isFinite(head.limitMs) ? setTimeout(() => this.timeOut(head), Math.max(0, head.limitMs)) : undefined;
+    if (this.pending.length > 1) this.armRecall();
+  }
+
+  private timeOut(head: Pending): void {
+    if (this.pending[0] !== head || this.dying) return;
+    this.pending.shift();
+    this.timedOut = head;
+    void this.kill();
+  }
+
+  private armRecall(): void {
+    if (this.recallTimer || this.dying) return;
+    const wait = Math.max(0, this.headStartedAt + RECALL_AFTER_MS - performance.now());
+    this.recallTimer = setTimeout(() => {
+      this.recallTimer = undefined;
+      if (this.pending.length <= 1) return;
+      if (performance.now() - this.headStartedAt >= RECALL_AFTER_MS) this.recall();
+      else this.armRecall();
+    }, wait);
+    this.recallTimer.unref();
+  }
+
+  private settleAfterExit(exit: ExitOutcome): void {
+    clearTimeout(this.headTimer);
+    clearTimeout(this.recallTimer);
+    this.recallTimer = undefined;
+    this.timedOut?.resolve({ type: 'timeout', limitMs: this.timedOut.limitMs });
+    this.timedOut = undefined;
+    // Only the head can have been running; the rest never started and may run elsewhere.
+    for (const entry of this.pending.splice(0)) entry.resolve(entry.started && entry.sent ? exit : { type: 'recalled' });
+    this.outbox = [];
+  }
+
+  private receive(message: unknown): void {
+    // Handler code can call process.send() too: anything but the runner's messages is ignored, never thrown on.
+    if (!isChildMessage(message)) return;
+    if (message.type === 'ready' || message.type === 'init-error') this.settleReady(message);
+    else if (message.type === 'result') this.receiveResult(message);
+    else this.receiveRecalled(message.awsRequestIds);
+  }
+
+  private receiveResult(message: ResultMessage): void {
+    if (this.timedOut?.request.awsRequestId === message.awsRequestId) {
+      // Answered as the timeout struck: the runner has moved on to the next one, which dies with the process.
+      const next = this.pending[0];
+      if (next) next.started = true;
+      return;
+    }
+    const head = this.pending[0];
+    if (!head || head.request.awsRequestId !== message.awsRequestId) return;
+    this.pending.shift();
+    clearTimeout(this.headTimer);
+    this.headTimer = undefined;
+    head.resolve(message);
+    if (this.dying) {
+      const next = this.pending[0];
+      if (next) next.started = true;
+      return;
+    }
+    if (this.pending.length > 0) this.startHead();
+    this.options.onSettled(this);
+  }
+
+  private receiveRecalled(awsRequestIds: string[]): void {
+    // Only the answer to our own recall counts (handler code can process.send() anything).
+    if (!this.recalling) return;
+    this.recalling = false;
+    const ids = new Set(awsRequestIds);
+    const recalled = this.pending.filter((entry, index) => index > 0 && ids.has(entry.request.awsRequestId));
+    this.pending = this.pending.filter((entry) => !recalled.includes(entry));
+    for (const entry of recalled) entry.resolve({ type: 'recalled' });
+    if (!this.dying) this.options.onSettled(this);
+  }
 }
 
 function isChildMessage(message: unknown): message is ChildMessage {
   if (message === null || typeof message !== 'object') return false;
   const { type } = message as { type?: unknown };
-  return type === 'ready' || type === 'init-error' || type === 'result';
+  return type === 'ready' || type === 'init-error' || type === 'result' || type === 'recalled';
 }

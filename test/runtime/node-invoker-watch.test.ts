@@ -22,7 +22,16 @@ describe('createNodeInvoker: watch mode', () => {
   beforeAll(async () => {
     fixture = await copyFixture();
     await writeVersion('v1');
-    const model = buildModel(fixture.dir, { versioned: { handler: 'versioned.handler' }, ts: { handler: 'ts/handler.hello' } });
+    // Loading takes 600 ms: long enough for an edit to land while an instance is still starting.
+    await writeFile(
+      path.join(fixture.dir, 'slow-load.js'),
+      `const end = Date.now() + 600;\nwhile (Date.now() < end);\nexports.handler = async () => ({ pid: process.pid });\n`,
+    );
+    const model = buildModel(fixture.dir, {
+      versioned: { handler: 'versioned.handler' },
+      ts: { handler: 'ts/handler.hello' },
+      slowLoad: { handler: 'slow-load.handler' },
+    });
     invoker = createNodeInvoker(model, {
       watch: true,
       onLog: () => {},
@@ -57,6 +66,14 @@ describe('createNodeInvoker: watch mode', () => {
     await reloaded;
     expect(await running).toMatchObject({ ok: true, value: { version: 'v2' } });
     expect(await invoker.invoke('versioned', {})).toMatchObject({ ok: true, value: { version: 'v3', calls: 1 } });
+  });
+
+  it('an edit while an instance is still starting: the invocation waiting for it runs on a fresh one, and does not fail', async () => {
+    const starting = invoker.invoke('slowLoad', {});
+    const reloaded = nextReload();
+    await writeFile(path.join(fixture.dir, 'marker-starting.txt'), 'x');
+    await reloaded;
+    expect(await starting).toMatchObject({ ok: true });
   });
 
   it('recompiles a TypeScript handler when a file it imports changes in a sub-folder', async () => {

@@ -1,4 +1,4 @@
-import type { InvokeMessage } from './protocol.js';
+import type { InvocationRequest } from './protocol.js';
 
 export interface CallbackControls {
   /** Read and set by the handler through `context.callbackWaitsForEmptyEventLoop`. */
@@ -9,9 +9,12 @@ export interface CallbackControls {
 }
 
 /** The Lambda `context` object as the Node.js runtime builds it: environment data, invoke data, and the legacy callbacks. */
-export function createLambdaContext(invoke: InvokeMessage, controls: CallbackControls): Record<string, unknown> {
+export function createLambdaContext(
+  invoke: InvocationRequest,
+  deadline: number,
+  controls: CallbackControls,
+): Record<string, unknown> {
   const env = process.env;
-  const deadline = invoke.deadline;
   return {
     get callbackWaitsForEmptyEventLoop() {
       return controls.waitsForEmptyEventLoop;

@@ -1,13 +1,14 @@
 /**
  * The entry point of one handler instance (a Lambda execution environment): a child process that loads the
- * handler once and serves invocations one at a time over the IPC channel. It follows the Lambda Node.js
+ * handler once and serves invocations one at a time over the IPC channel, from a queue the invoker may fill ahead
+ * (each result is sent the moment it is known, so a later invocation that kills the process loses no earlier answer). It follows the Lambda Node.js
  * runtime's semantics: first of callback/return wins, `callbackWaitsForEmptyEventLoop` is honoured through
  * `beforeExit`, and an uncaught exception or unhandled rejection answers the current invocation and ends the
  * instance.
  */
 import { createLambdaContext, type CallbackControls } from './create-lambda-context.js';
 import { InitFailure, loadHandler, type LambdaHandler } from './load-handler.js';
-import type { ChildMessage, InvokeMessage, LambdaError, ParentMessage } from './protocol.js';
+import type { ChildMessage, InvocationRequest, LambdaError, ParentMessage } from './protocol.js';
 import { toLambdaError, toRuntimeError } from './to-lambda-error.js';
 
 interface Invocation {
@@ -24,6 +25,7 @@ const NODE_JS_EXIT = toRuntimeError(
 let handler: LambdaHandler | undefined;
 let handlerIsAsync = false;
 let current: Invocation | undefined;
+const queue: InvocationRequest[] = [];
 let ready = false;
 
 function send(message: ChildMessage, then?: () => void): void {
@@ -39,6 +41,13 @@ function finish(invocation: Invocation, message: ChildMessage): void {
   current = undefined;
   process.channel?.ref();
   send(message);
+  startNext();
+}
+
+function startNext(): void {
+  if (current || !ready) return;
+  const next = queue.shift();
+  if (next) invoke(next);
 }
 
 function serialize(value: unknown): { ok: true; text?: string } | { ok: false } {
@@ -73,7 +82,7 @@ function postError(invocation: Invocation, error: unknown): void {
   finish(invocation, { type: 'result', awsRequestId: invocation.awsRequestId, ok: false, error: toLambdaError(error) });
 }
 
-function invoke(message: InvokeMessage): void {
+function invoke(message: InvocationRequest): void {
   const invocation: Invocation = { awsRequestId: message.awsRequestId };
   // An async handler whose promise never settles: the loop ran dry, which Lambda reports as Runtime.NodeJsExit.
   // Any other handler that never called back answers null.
@@ -122,7 +131,7 @@ function invoke(message: InvokeMessage): void {
     done: once(controls.done),
   };
   const onceCallback = once(callback);
-  const context = createLambdaContext(message, wrapped);
+  const context = createLambdaContext(message, Date.now() + message.timeoutMs, wrapped);
 
   try {
     const event: unknown = JSON.parse(message.event);
@@ -151,6 +160,7 @@ async function initialize(message: ParentMessage): Promise<void> {
     handlerIsAsync = handler.constructor?.name === 'AsyncFunction';
     ready = true;
     send({ type: 'ready' });
+    startNext();
   } catch (err) {
     const error = err instanceof InitFailure ? err.error : toLambdaError(err);
     send({ type: 'init-error', error }, () => process.exit(1));
@@ -171,6 +181,10 @@ process.on('beforeExit', () => {
 // The invoker went away: an orphaned instance must not linger.
 process.on('disconnect', () => process.exit(0));
 process.on('message', (message: ParentMessage) => {
-  if (message.type === 'invoke' && ready && !current) invoke(message);
-  else if (message.type === 'init' && !ready) void initialize(message);
+  if (message.type === 'invoke') {
+    queue.push(...message.invocations);
+    startNext();
+  } else if (message.type === 'recall') {
+    send({ type: 'recalled', awsRequestIds: queue.splice(0).map((request) => request.awsRequestId) });
+  } else if (message.type === 'init' && !ready) void initialize(message);
 });

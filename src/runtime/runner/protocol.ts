@@ -9,7 +9,7 @@ export interface LambdaError {
   trace?: string[];
 }
 
-export type ParentMessage = InitMessage | InvokeMessage;
+export type ParentMessage = InitMessage | InvokeMessage | RecallMessage;
 
 export interface InitMessage {
   type: 'init';
@@ -24,17 +24,37 @@ export interface InitMessage {
   initError?: LambdaError;
 }
 
-export interface InvokeMessage {
-  type: 'invoke';
+/** One invocation. The runner runs them one at a time, in the order received. */
+export interface InvocationRequest {
   awsRequestId: string;
   /** The event as JSON text. */
   event: string;
-  /** Epoch ms at which the function's timeout passes (`getRemainingTimeInMillis`). */
-  deadline: number;
+  /** The function's timeout: `getRemainingTimeInMillis` counts down from it once the invocation starts. */
+  timeoutMs: number;
   invokedFunctionArn: string;
 }
 
-export type ChildMessage = ReadyMessage | InitErrorMessage | ResultMessage;
+/**
+ * Invocations for the runner's queue, several per message when the invoker had several ready at once: one
+ * write and one wake-up of the instance for all of them.
+ */
+export interface InvokeMessage {
+  type: 'invoke';
+  invocations: InvocationRequest[];
+}
+
+/** Hand back every queued invocation that has not started (its current one goes on); answered by `recalled`. */
+export interface RecallMessage {
+  type: 'recall';
+}
+
+export type ChildMessage = ReadyMessage | InitErrorMessage | ResultMessage | RecalledMessage;
+
+export interface RecalledMessage {
+  type: 'recalled';
+  /** The queued invocations dropped without having started, in queue order. */
+  awsRequestIds: string[];
+}
 
 export interface ReadyMessage {
   type: 'ready';

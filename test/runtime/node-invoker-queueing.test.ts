@@ -1,0 +1,120 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { InvokeResult, Invoker } from '../../src/runtime/invoker.js';
+import { createNodeInvoker } from '../../src/runtime/node-invoker.js';
+import { buildModel, copyFixture } from './runtime-fixture.js';
+
+type Behaviour = { pid: number; count: number; startedWith: number; id?: number };
+const valueOf = (result: InvokeResult) => (result.ok ? (result.value as Behaviour) : undefined);
+
+/** A server whose requests the test answers when it chooses: a handler waiting on it is slow for as long as the test wants. */
+async function startHoldServer() {
+  const held: ServerResponse[] = [];
+  let arrived: () => void = () => {};
+  const server = createServer((_req: IncomingMessage, res: ServerResponse) => {
+    held.push(res);
+    arrived();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    /** Settles once a handler is waiting on the server. */
+    waitForRequest: () => (held.length > 0 ? Promise.resolve() : new Promise<void>((resolve) => (arrived = resolve))),
+    release: () => held.splice(0).forEach((res) => res.end('ok')),
+    close: () => {
+      held.splice(0).forEach((res) => res.destroy());
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+// Invocations that arrive together may be queued in a warm instance (one write for all of them). Each still runs
+// alone, with its own timeout from its own start; none waits behind a slow one, and none is lost when the
+// instance ends under it.
+describe('createNodeInvoker: invocations queued in an instance', () => {
+  let fixture: Awaited<ReturnType<typeof copyFixture>>;
+  let invoker: Invoker | undefined;
+  let hold: Awaited<ReturnType<typeof startHoldServer>>;
+
+  beforeAll(async () => {
+    fixture = await copyFixture();
+  });
+  afterEach(async () => {
+    hold?.release();
+    await invoker?.close();
+    await hold?.close();
+    invoker = undefined;
+  });
+  afterAll(async () => {
+    await fixture?.remove();
+  });
+
+  const start = async (timeout: number, maxInstancesPerFunction?: number) => {
+    invoker = createNodeInvoker(buildModel(fixture.dir, { behave: { handler: 'handler.behave', timeout } }), {
+      onLog: () => {},
+      maxInstancesPerFunction,
+    });
+    // Warm: later invocations find a running instance to queue in.
+    expect(await invoker.invoke('behave', {})).toMatchObject({ ok: true });
+    return invoker;
+  };
+
+  it('answers a burst of quick invocations each with its own result, one at a time in one instance', async () => {
+    const inv = await start(6, 1);
+    const burst = await Promise.all(Array.from({ length: 200 }, (_, id) => inv.invoke('behave', { id })));
+    const values = burst.map(valueOf);
+    expect(values.map((v) => v?.id)).toEqual(Array.from({ length: 200 }, (_, id) => id));
+    // One instance, and every invocation saw the module state the previous one left (no two ran at once).
+    expect(new Set(values.map((v) => v?.pid)).size).toBe(1);
+    expect(values.map((v) => v!.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i + 2));
+  });
+
+  it('counts each queued invocation’s timeout from its own start, as getRemainingTimeInMillis shows', async () => {
+    // Timeout 1 s and four invocations of 400 ms on one instance: 1.6 s in all, yet none times out.
+    const inv = await start(1, 1);
+    const results = await Promise.all([1, 2, 3, 4].map((id) => inv.invoke('behave', { kind: 'sleep', ms: 400, id })));
+    for (const result of results) {
+      expect(result).toMatchObject({ ok: true });
+      expect(valueOf(result)!.startedWith).toBeGreaterThan(900);
+      expect(valueOf(result)!.startedWith).toBeLessThanOrEqual(1000);
+    }
+  });
+
+  it('hands invocations queued behind a slow one to another instance instead of letting them wait', async () => {
+    hold = await startHoldServer();
+    const inv = await start(30);
+    let slowSettled = false;
+    const slow = inv.invoke('behave', { kind: 'hold', url: hold.url }).then((result) => {
+      slowSettled = true;
+      return result;
+    });
+    // Sent in the same turn as the slow one: they are queued behind it in its instance at first.
+    const quick = await Promise.all([1, 2, 3].map((id) => inv.invoke('behave', { id })));
+    await hold.waitForRequest();
+    expect(slowSettled).toBe(false);
+    const slowPid = await new Promise<number>((resolve) => {
+      hold.release();
+      void slow.then((result) => resolve(valueOf(result)!.pid));
+    });
+    for (const result of quick) {
+      expect(result).toMatchObject({ ok: true });
+      expect(valueOf(result)!.pid).not.toBe(slowPid);
+    }
+  });
+
+  // The ones queued behind never started: they run in a new instance, whose module state starts afresh.
+  it.each([
+    { kind: 'spin', timeout: 1, failure: { kind: 'timeout', error: { errorType: 'Sandbox.Timedout', errorMessage: 'RequestId: req-1 Error: Task timed out after 1.00 seconds' } } },
+    { kind: 'exit', timeout: 6, failure: { kind: 'crash', error: { errorType: 'Runtime.ExitError', errorMessage: 'RequestId: req-1 Error: Runtime exited with error: exit status 3' } } },
+  ])('runs the invocations queued behind one that ends its instance ($kind) elsewhere; only that one fails', async ({ kind, timeout, failure }) => {
+    const inv = await start(timeout);
+    const results = await Promise.all([
+      inv.invoke('behave', { kind }, { awsRequestId: 'req-1' }),
+      ...[1, 2, 3].map((id) => inv.invoke('behave', { id })),
+    ]);
+    expect(results[0]).toMatchObject({ ok: false, ...failure });
+    expect(results.slice(1).map((r) => valueOf(r)?.id)).toEqual([1, 2, 3]);
+    expect(results.slice(1).map((r) => valueOf(r)!.count).sort()).toEqual([1, 2, 3]);
+  });
+});
