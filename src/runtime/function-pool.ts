@@ -25,6 +25,8 @@ export interface FunctionPoolOptions {
   maxInstances: number;
   /** See `GROW_AFTER_MS`. */
   growAfterMs: number;
+  /** See `IDLE_INSTANCE_TIMEOUT_MS`. */
+  idleTimeoutMs: number;
   onLog: (entry: HandlerLogEntry) => void;
 }
 
@@ -47,6 +49,12 @@ export const GROW_AFTER_MS = 100;
  * each with its own timeout from its start; they go in one write per turn of the event loop (bench/README.md).
  */
 export const MAX_QUEUED_PER_INSTANCE = 32;
+
+/**
+ * How long an instance may serve nothing before it ends. Lambda reclaims idle execution environments after some
+ * minutes without saying how many (5 to 15 are commonly seen); ending them frees a long dev session's memory.
+ */
+export const IDLE_INSTANCE_TIMEOUT_MS = 10 * 60_000;
 
 type Lease = HandlerInstance | 'timeout' | 'closed' | LambdaError;
 
@@ -93,6 +101,9 @@ export class FunctionPool {
   private starting = 0;
   private closed = false;
   private compiled: Promise<ModulePlan> | undefined;
+  /** `performance.now()` when each serving instance last had nothing to do. */
+  private readonly idleSince = new WeakMap<HandlerInstance, number>();
+  private idleSweep: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: FunctionPoolOptions) {}
 
@@ -154,6 +165,7 @@ export class FunctionPool {
         }
         this.warm.add(lease);
         this.serving.push(lease);
+        this.watchIdle();
         warmedUp = true;
       }
       const running = lease.run(request, limits);
@@ -186,6 +198,7 @@ export class FunctionPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.idleSweep);
     for (const waiter of this.waiters.splice(0)) {
       clearTimeout(waiter.timer);
       clearTimeout(waiter.grow);
@@ -265,6 +278,26 @@ export class FunctionPool {
       return;
     }
     this.pump();
+    if (instance.load === 0) this.idleSince.set(instance, performance.now());
+  }
+
+  /** Ends instances idle for `idleTimeoutMs`; one unref'd timer per pool while it has instances. */
+  private watchIdle(): void {
+    const { idleTimeoutMs } = this.options;
+    if (this.idleSweep || !Number.isFinite(idleTimeoutMs)) return;
+    this.idleSweep = setInterval(() => {
+      const now = performance.now();
+      for (const instance of this.serving) {
+        if (instance.load > 0 || now - (this.idleSince.get(instance) ?? now) < idleTimeoutMs) continue;
+        this.serving = this.serving.filter((i) => i !== instance);
+        void instance.kill();
+      }
+      if (this.serving.length === 0) {
+        clearInterval(this.idleSweep);
+        this.idleSweep = undefined;
+      }
+    }, Math.max(10, Math.min(idleTimeoutMs / 4, 30_000)));
+    this.idleSweep.unref();
   }
 
   private pump(): void {

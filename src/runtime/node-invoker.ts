@@ -2,7 +2,7 @@ import type { ServiceModel } from '../config/model.js';
 import { WsgateError, type ErrorDetail } from '../errors.js';
 import { LOCAL_ACCOUNT_ID } from '../gateway/ids.js';
 import { buildFunctionEnvironment } from './build-lambda-environment.js';
-import { FunctionPool, GROW_AFTER_MS } from './function-pool.js';
+import { FunctionPool, GROW_AFTER_MS, IDLE_INSTANCE_TIMEOUT_MS } from './function-pool.js';
 import type { InvokeResult, Invoker } from './invoker.js';
 import { locateRunner } from './locate-runner.js';
 import { parseHandler } from './parse-handler.js';
@@ -29,6 +29,11 @@ export interface NodeInvokerOptions {
    * starts for it, ms. Default 100 (`GROW_AFTER_MS`); 0 starts one at once, as Lambda scales out.
    */
   growAfterMs?: number;
+  /**
+   * An instance that served nothing for this long ends, and the next invocation is a cold start, as Lambda
+   * reclaims idle execution environments. Default 10 minutes (`IDLE_INSTANCE_TIMEOUT_MS`); Infinity keeps them.
+   */
+  idleInstanceTimeoutMs?: number;
   /** Non-fatal findings (an environment variable that is an intrinsic, a non-Node runtime). Default: discarded (the CLI passes its printer). */
   onWarning?: (warning: ErrorDetail) => void;
   /** Called after a change in the service folder retired the running instances (watch mode). */
@@ -90,6 +95,7 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
         invokedFunctionArn: arnOf(fn.name),
         maxInstances,
         growAfterMs: Math.max(0, options.growAfterMs ?? GROW_AFTER_MS),
+        idleTimeoutMs: Math.max(0, options.idleInstanceTimeoutMs ?? IDLE_INSTANCE_TIMEOUT_MS),
         onLog,
       }),
     );

@@ -6,6 +6,15 @@ import { buildModel, copyFixture, isProcessAlive, listRunnerChildren } from './r
 
 // Instances are isolated like Lambda execution environments: one invocation at a time each, more under load,
 // and a crash, process.exit, endless loop or timeout replaces the instance without taking the invoker down.
+/** Resolves once `condition` holds, checking every 20 ms; fails after `timeoutMs`. */
+async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('createNodeInvoker: isolation and lifecycle', () => {
   let fixture: Awaited<ReturnType<typeof copyFixture>>;
   let invoker: Invoker | undefined;
@@ -126,6 +135,21 @@ describe('createNodeInvoker: isolation and lifecycle', () => {
     expect(burst.map((r) => (r.ok ? (r.value as { count: number }).count : 0)).sort((a, b) => a - b)).toEqual(
       Array.from({ length: 20 }, (_, i) => i + 2),
     );
+  });
+
+  it('ends an instance that served nothing for idleInstanceTimeoutMs; the next invocation is a cold start', async () => {
+    invoker = createNodeInvoker(buildModel(fixture.dir, { counter: { handler: 'handler.counter' } }), {
+      onLog: () => {},
+      idleInstanceTimeoutMs: 300,
+    });
+    const first = await invoker.invoke('counter', {});
+    const { pid } = first.ok ? (first.value as { pid: number }) : { pid: 0 };
+    expect(isProcessAlive(pid)).toBe(true);
+    // Busy instances are not idle: invocations keep it alive past the timeout.
+    const busyUntil = Date.now() + 500;
+    while (Date.now() < busyUntil) expect(await invoker.invoke('counter', {})).toMatchObject({ ok: true, value: { pid } });
+    await waitUntil(() => !isProcessAlive(pid), 5000);
+    expect(await invoker.invoke('counter', {})).toMatchObject({ ok: true, value: { count: 1 } });
   });
 
   it('times a queued invocation out at the caller deadline', async () => {
