@@ -41,6 +41,8 @@ export interface HandlerInstanceOptions {
   onLog: (entry: HandlerLogEntry) => void;
   /** An invocation ended or was handed back: the instance has room for more. */
   onSettled: (instance: HandlerInstance) => void;
+  /** CPU time (µs) an invocation used, as the runner measured it. */
+  onCpuUsed?: (micros: number) => void;
 }
 
 export interface ExitOutcome {
@@ -342,6 +344,7 @@ export class HandlerInstance {
     const head = this.pending[0];
     if (!head || head.request.awsRequestId !== message.awsRequestId) return;
     this.pending.shift();
+    if (message.cpuMicros) this.options.onCpuUsed?.(message.cpuMicros);
     head.resolve(message);
     if (this.dying) {
       const next = this.pending[0];

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import type { Invoker } from '../../src/runtime/invoker.js';
 import { createNodeInvoker } from '../../src/runtime/node-invoker.js';
@@ -135,6 +136,25 @@ describe('createNodeInvoker: isolation and lifecycle', () => {
     expect(burst.map((r) => (r.ok ? (r.value as { count: number }).count : 0)).sort((a, b) => a - b)).toEqual(
       Array.from({ length: 20 }, (_, i) => i + 2),
     );
+  });
+
+  // A CPU-bound function does not get more instances than the machine can run at once; one waiting on I/O does.
+  const cores = availableParallelism();
+  it('does not grow a function whose instances already keep the CPU busy beyond one instance per core', async () => {
+    const inv = start({ behave: { handler: 'handler.behave' } }, 10, 20);
+    const results = await Promise.all(Array.from({ length: 16 }, () => inv.invoke('behave', { kind: 'cpu', ms: 150 })));
+    const pids = new Set(results.map((r) => (r.ok ? (r.value as { pid: number }).pid : 0)));
+    expect(pids.has(0)).toBe(false);
+    // Up to one per core freely, at most one more started while the CPU was still being measured.
+    expect(pids.size).toBeLessThanOrEqual(cores + 1);
+  });
+
+  it('still grows a function whose instances wait on I/O past one instance per core', async () => {
+    const inv = start({ behave: { handler: 'handler.behave' } }, 10, 20);
+    const results = await Promise.all(Array.from({ length: cores + 2 }, () => inv.invoke('behave', { kind: 'sleep', ms: 1500 })));
+    const pids = new Set(results.map((r) => (r.ok ? (r.value as { pid: number }).pid : 0)));
+    expect(pids.has(0)).toBe(false);
+    expect(pids.size).toBe(cores + 2);
   });
 
   it('ends an instance that served nothing for idleInstanceTimeoutMs; the next invocation is a cold start', async () => {

@@ -13,6 +13,7 @@ import { toLambdaError, toRuntimeError } from './to-lambda-error.js';
 
 interface Invocation {
   awsRequestId: string;
+  cpuAtStart: NodeJS.CpuUsage;
   /** What to do when the event loop becomes empty; Lambda's runtime posts `null` unless a callback changed it. */
   onEmptyEventLoop?: () => void;
 }
@@ -40,6 +41,10 @@ function finish(invocation: Invocation, message: ChildMessage): void {
   if (current !== invocation) return;
   current = undefined;
   process.channel?.ref();
+  if (message.type === 'result') {
+    const cpu = process.cpuUsage(invocation.cpuAtStart);
+    message.cpuMicros = cpu.user + cpu.system;
+  }
   send(message);
   startNext();
 }
@@ -83,7 +88,7 @@ function postError(invocation: Invocation, error: unknown): void {
 }
 
 function invoke(message: InvocationRequest): void {
-  const invocation: Invocation = { awsRequestId: message.awsRequestId };
+  const invocation: Invocation = { awsRequestId: message.awsRequestId, cpuAtStart: process.cpuUsage() };
   // An async handler whose promise never settles: the loop ran dry, which Lambda reports as Runtime.NodeJsExit.
   // Any other handler that never called back answers null.
   invocation.onEmptyEventLoop = handlerIsAsync
