@@ -163,7 +163,9 @@ export class FunctionPool {
     // More than one pass when the invocation is handed back unstarted (its instance ended, or was slow to get to it).
     for (let handedBack = false; ; handedBack = true) {
       if (performance.now() >= deadlineAt) return timedOut();
-      const lease = await this.acquire(deadlineAt, handedBack);
+      // A warm instance with room is taken without a promise (the common case under load).
+      const acquired = this.acquire(deadlineAt, handedBack);
+      const lease = acquired instanceof HandlerInstance ? acquired : await acquired;
       if (lease === 'closed') return fail('crash', buildExitError(awsRequestId, null, 'SIGKILL'));
       if (lease === 'timeout') return timedOut();
       if (!(lease instanceof HandlerInstance)) return fail('init', lease);
@@ -250,7 +252,7 @@ export class FunctionPool {
     return best;
   }
 
-  private acquire(deadlineAt: number, first: boolean): Promise<Lease> {
+  private acquire(deadlineAt: number, first: boolean): HandlerInstance | Promise<Lease> {
     if (this.closed) return Promise.resolve('closed');
     const { maxInstances, growAfterMs } = this.options;
     // growAfterMs 0 asks for Lambda's scale-out: an invocation waits behind another only when no slot is left.
@@ -258,7 +260,7 @@ export class FunctionPool {
     const instance = this.select(!scaleOutNow);
     if (instance) {
       instance.reserve();
-      return Promise.resolve(instance);
+      return instance;
     }
     if (this.slots === 0 || scaleOutNow) return this.startInstance();
     return new Promise((resolve) => {
