@@ -41,7 +41,7 @@ export interface HandlerInstanceOptions {
   onLog: (entry: HandlerLogEntry) => void;
   /** An invocation ended or was handed back: the instance has room for more. */
   onSettled: (instance: HandlerInstance) => void;
-  /** CPU time (µs) an invocation used, as the runner measured it. */
+  /** CPU time (µs) the process used since its previous result, as the runner measured it. */
   onCpuUsed?: (micros: number) => void;
 }
 
@@ -112,6 +112,8 @@ export class HandlerInstance {
   /** Killed or timed out: waiting for the process to end. */
   private dying = false;
   private timedOut: Pending | undefined;
+  /** The runner's CPU time as of its last result, µs. */
+  private cpuReported = 0;
   private settleReady!: (outcome: InitOutcome) => void;
   private exitOutcome: ExitOutcome | undefined;
 
@@ -344,7 +346,11 @@ export class HandlerInstance {
     const head = this.pending[0];
     if (!head || head.request.awsRequestId !== message.awsRequestId) return;
     this.pending.shift();
-    if (message.cpuMicros) this.options.onCpuUsed?.(message.cpuMicros);
+    if (message.cpuMicros !== undefined) {
+      // The first result's share includes the cold start, which says nothing about the handler.
+      if (this.cpuReported > 0) this.options.onCpuUsed?.(message.cpuMicros - this.cpuReported);
+      this.cpuReported = message.cpuMicros;
+    }
     head.resolve(message);
     if (this.dying) {
       const next = this.pending[0];

@@ -13,7 +13,6 @@ import { toLambdaError, toRuntimeError } from './to-lambda-error.js';
 
 interface Invocation {
   awsRequestId: string;
-  cpuAtStart: NodeJS.CpuUsage;
   /** What to do when the event loop becomes empty; Lambda's runtime posts `null` unless a callback changed it. */
   onEmptyEventLoop?: () => void;
 }
@@ -42,7 +41,7 @@ function finish(invocation: Invocation, message: ChildMessage): void {
   current = undefined;
   process.channel?.ref();
   if (message.type === 'result') {
-    const cpu = process.cpuUsage(invocation.cpuAtStart);
+    const cpu = process.cpuUsage();
     message.cpuMicros = cpu.user + cpu.system;
   }
   send(message);
@@ -88,7 +87,7 @@ function postError(invocation: Invocation, error: unknown): void {
 }
 
 function invoke(message: InvocationRequest): void {
-  const invocation: Invocation = { awsRequestId: message.awsRequestId, cpuAtStart: process.cpuUsage() };
+  const invocation: Invocation = { awsRequestId: message.awsRequestId };
   // An async handler whose promise never settles: the loop ran dry, which Lambda reports as Runtime.NodeJsExit.
   // Any other handler that never called back answers null.
   invocation.onEmptyEventLoop = handlerIsAsync

@@ -69,6 +69,6 @@ export type ResultMessage = (
   | { type: 'result'; awsRequestId: string; ok: true; /** JSON text; absent for undefined. */ value?: string }
   | { type: 'result'; awsRequestId: string; ok: false; error: LambdaError; /** The runner exits after this one. */ fatal?: boolean }
 ) & {
-  /** CPU time the process used during the invocation, µs (the pool's measure of CPU-bound handlers). */
+  /** CPU time the process has used since it started, µs (the pool's measure of CPU-bound handlers). */
   cpuMicros?: number;
 };
