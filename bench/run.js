@@ -41,42 +41,46 @@ function describeMachine() {
   return { cpu: `${cpus.length} × ${cpus[0]?.model ?? 'unknown'}`, memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`, os: `${os.type()} ${os.release()}`, node: process.version };
 }
 
-async function repeat(count, measure) {
-  const out = [];
-  for (let i = 0; i < count; i++) out.push(await measure());
-  return out;
-}
-
-/** Runs the listed scenarios on one freshly started target; (d) gets a fresh start of its own. */
+/**
+ * One round of the listed scenarios on one freshly started target, each level measured once; (d) gets a fresh
+ * start of its own. Rounds alternate the targets (bare, wsgate, offline, then again), so that a slow spell of
+ * the shared machine falls on every target alike instead of on whichever ran then.
+ */
 const selected = env.BENCH_TARGETS ? new Set(env.BENCH_TARGETS.split(',')) : undefined;
 
-async function benchTarget(key, start, scenarios, runsHere = runs) {
+async function benchTarget(key, start, scenarios, round) {
   if (selected && !selected.has(key) && !(key.startsWith('offline') && selected.has('offline'))) return;
-  const entry = (results.targets[key] = { messages: {}, errors: [] });
+  const entry = (results.targets[key] ??= { messages: {}, errors: [] });
   let target;
   try {
     target = await start();
     entry.name = target.name;
-    log(`— ${target.name}`);
+    log(`— ${target.name} (round ${round + 1})`);
     const sampler = createPeakSampler(target.pid);
     try {
       for (const action of scenarios.messages ?? []) {
         // Warm-up: the handler pool grows to its working size; not counted.
         await measureMessages(target, sampler, { action, connections: 100, messages: 5, payloadBytes: settings.payloadBytes, deadlineMs: 10_000, graceMs: settings.graceMs });
-        entry.messages[action] = {};
+        entry.messages[action] ??= {};
         for (const connections of settings.levels) {
-          const measure = () =>
-            measureMessages(target, sampler, { action, connections, messages: settings.messagesPerConnection[connections], payloadBytes: settings.payloadBytes, deadlineMs: settings.deadlineMs, graceMs: settings.graceMs });
-          entry.messages[action][connections] = await repeat(runsHere, measure);
-          const last = entry.messages[action][connections].at(-1);
-          log(`  ${action} C=${connections}: ${last.perSecond.toFixed(0)} msg/s, p99 ${last.p99?.toFixed(1)} ms, lost ${last.lost}, error frames ${last.errorFrames}`);
+          const result = await measureMessages(target, sampler, {
+            action,
+            connections,
+            messages: settings.messagesPerConnection[connections],
+            payloadBytes: settings.payloadBytes,
+            deadlineMs: settings.deadlineMs,
+            graceMs: settings.graceMs,
+          });
+          (entry.messages[action][connections] ??= []).push(result);
+          log(`  ${action} C=${connections}: ${result.perSecond.toFixed(0)} msg/s, p99 ${result.p99?.toFixed(1)} ms, lost ${result.lost}, error frames ${result.errorFrames}`);
         }
       }
       if (scenarios.churn) {
-        entry.churn = await repeat(runsHere, () => measureChurn(target, sampler, settings.churn));
-        log(`  churn: ${entry.churn.at(-1).perSecond.toFixed(0)} connects/s`);
+        const result = await measureChurn(target, sampler, settings.churn);
+        (entry.churn ??= []).push(result);
+        log(`  churn: ${result.perSecond.toFixed(0)} connects/s`);
       }
-      if (scenarios.broadcast) {
+      if (scenarios.broadcast && round === 0) {
         entry.broadcast = await measureBroadcast(target, sampler, settings.broadcast);
         log(`  broadcast: ${entry.broadcast.p50?.toFixed(0)} ms to reach ${settings.broadcast.listeners}, lost ${entry.broadcast.lost}`);
       }
@@ -84,7 +88,7 @@ async function benchTarget(key, start, scenarios, runsHere = runs) {
       sampler.stop();
       await target.stop();
     }
-    if (scenarios.idle) {
+    if (scenarios.idle && round === 0) {
       const fresh = await start();
       try {
         entry.idle = await measureIdle(fresh, settings.idle);
@@ -101,12 +105,8 @@ async function benchTarget(key, start, scenarios, runsHere = runs) {
 }
 
 const started = Date.now();
-await benchTarget('bareEcho', startBareEcho, { messages: ['echo'], churn: true, idle: true });
-await benchTarget('bareAsync', startBareAsync, { messages: ['echo'] });
-await benchTarget('wsgate', startWsgate, { messages: ['echo', 'post'], churn: true, broadcast: true, idle: true });
-
+let install;
 if (offlineModes !== 'none' && (!selected || selected.has('offline'))) {
-  let install;
   try {
     install = ensureServerlessOffline(log);
     results.versions.serverless = install.versions.serverless;
@@ -115,12 +115,17 @@ if (offlineModes !== 'none' && (!selected || selected.has('offline'))) {
     results.offlineSkipped = `serverless-offline could not be installed: ${err.message}`;
     log(`Skipping serverless-offline: ${results.offlineSkipped}`);
   }
-  if (install) {
-    // serverless-offline is slow enough that one run per level keeps the whole bench bounded.
-    const offlineRuns = Number(env.BENCH_OFFLINE_RUNS ?? 1);
-    const scenarios = { messages: ['echo', 'post'], churn: true, broadcast: true };
-    await benchTarget('offlineInProcess', () => startServerlessOffline(install, true), scenarios, offlineRuns);
-    if (offlineModes === 'all') await benchTarget('offlineDefault', () => startServerlessOffline(install, false), scenarios, offlineRuns);
+}
+// serverless-offline is slow enough that one round keeps the whole bench bounded.
+const offlineRuns = Number(env.BENCH_OFFLINE_RUNS ?? 1);
+const offlineScenarios = { messages: ['echo', 'post'], churn: true, broadcast: true };
+for (let round = 0; round < runs; round++) {
+  await benchTarget('bareEcho', startBareEcho, { messages: ['echo'], churn: true, idle: true }, round);
+  await benchTarget('bareAsync', startBareAsync, { messages: ['echo'] }, round);
+  await benchTarget('wsgate', startWsgate, { messages: ['echo', 'post'], churn: true, broadcast: true, idle: true }, round);
+  if (install && round < offlineRuns) {
+    await benchTarget('offlineInProcess', () => startServerlessOffline(install, true), offlineScenarios, round);
+    if (offlineModes === 'all') await benchTarget('offlineDefault', () => startServerlessOffline(install, false), offlineScenarios, round);
   }
 }
 
