@@ -1,18 +1,16 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ErrorDetail } from '../errors.js';
 import { formatConfigPath, type PathSegment } from './config-path.js';
 import type { SourceMap } from './parse-document.js';
-import { CONFIG_SCHEMA, LENIENT_OBJECTS } from './schema.js';
+import { LENIENT_OBJECTS } from './schema.js';
 
-let compiled: ReturnType<Ajv['compile']> | undefined;
-
-function compileSchema() {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
-    compiled = ajv.compile(CONFIG_SCHEMA);
-  }
-  return compiled;
-}
+// The build compiles the schema ahead of time (scripts/build-schema-validator.mjs): loading ajv and compiling
+// cost ~100 ms per start. From sources (tests), or if that file is missing, it is compiled here.
+const PRECOMPILED = './schema-validator.cjs';
+const validateConfig: ValidateFunction = await import(PRECOMPILED).then(
+  (module: { default: ValidateFunction }) => module.default,
+  async () => (await import('./compile-config-schema.js')).compileConfigSchema().validate,
+);
 
 export interface SchemaFindings {
   errors: ErrorDetail[];
@@ -21,7 +19,7 @@ export interface SchemaFindings {
 
 /** Checks the resolved configuration against the schema; every problem at once, each with its path and line. */
 export function validateSchema(config: unknown, sourceMap: SourceMap): SchemaFindings {
-  const validate = compileSchema();
+  const validate = validateConfig;
   const findings: SchemaFindings = { errors: [], warnings: [] };
   if (validate(config)) return findings;
   for (const error of simplifyErrors(validate.errors ?? [])) {
