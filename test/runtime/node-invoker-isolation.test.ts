@@ -145,13 +145,14 @@ describe('createNodeInvoker: isolation and lifecycle', () => {
     const results = await Promise.all(Array.from({ length: 16 }, () => inv.invoke('behave', { kind: 'cpu', ms: 150 })));
     const pids = new Set(results.map((r) => (r.ok ? (r.value as { pid: number }).pid : 0)));
     expect(pids.has(0)).toBe(false);
-    // Up to one per core freely, at most one more started while the CPU was still being measured.
-    expect(pids.size).toBeLessThanOrEqual(cores + 1);
+    // Up to one per core freely, and at most a couple more started while the CPU was still being measured
+    // (without the rule, all 10 start).
+    expect(pids.size).toBeLessThanOrEqual(cores + 2);
   });
 
   it('still grows a function whose instances wait on I/O past one instance per core', async () => {
     const inv = start({ behave: { handler: 'handler.behave' } }, 10, 20);
-    const results = await Promise.all(Array.from({ length: cores + 2 }, () => inv.invoke('behave', { kind: 'sleep', ms: 1500 })));
+    const results = await Promise.all(Array.from({ length: cores + 2 }, () => inv.invoke('behave', { kind: 'sleep', ms: 3000 })));
     const pids = new Set(results.map((r) => (r.ok ? (r.value as { pid: number }).pid : 0)));
     expect(pids.has(0)).toBe(false);
     expect(pids.size).toBe(cores + 2);
