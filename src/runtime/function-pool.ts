@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { availableParallelism, cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { FunctionModel } from '../config/model.js';
 import { createLogStreamName } from './build-lambda-environment.js';
 import { compileTypescriptHandler } from './compile-typescript-handler.js';
+import { CpuPressure } from './cpu-pressure.js';
 import { HandlerInstance, type InitOutcome } from './handler-instance.js';
 import type { InvokeOptions, InvokeResult } from './invoker.js';
 import { buildExitError, buildTimeoutError } from './lambda-failures.js';
@@ -79,22 +79,6 @@ function raceTimer<T>(promise: Promise<T>, ms: number): Promise<Settled<T>> {
   });
 }
 
-interface CpuTimes {
-  idle: number;
-  total: number;
-}
-
-/** The machine's CPU time since boot, idle and in all, ms summed over its cores. */
-function machineCpuTimes(): CpuTimes {
-  let idle = 0;
-  let total = 0;
-  for (const { times } of cpus()) {
-    idle += times.idle;
-    total += times.user + times.nice + times.sys + times.idle + times.irq;
-  }
-  return { idle, total };
-}
-
 /** Heap sizes the Lambda Node.js bootstrap derives from the memory size: 10 % new space, the rest old space. */
 export function memoryFlags(memorySize: number): string[] {
   const newSpace = Math.floor(memorySize / 10);
@@ -121,13 +105,8 @@ export class FunctionPool {
   /** `performance.now()` when each serving instance last had nothing to do. */
   private readonly idleSince = new WeakMap<HandlerInstance, number>();
   private idleSweep: NodeJS.Timeout | undefined;
-  /** CPU time the instances' invocations used, µs, and the last sample of it (see `instancesSaturateCpu`). */
-  private cpuUsedMicros = 0;
-  private cpuSample: { at: number; micros: number; machine: CpuTimes; saturated?: boolean } = {
-    at: 0,
-    micros: 0,
-    machine: { idle: 0, total: 0 },
-  };
+  /** Whether another instance could get CPU time at all (see `CpuPressure`). */
+  private readonly cpu = new CpuPressure();
 
   constructor(private readonly options: FunctionPoolOptions) {}
 
@@ -287,40 +266,13 @@ export class FunctionPool {
     if (this.closed || this.slots >= this.options.maxInstances) return;
     const index = this.waiters.indexOf(waiter);
     if (index < 0) return;
-    if (this.starting > 0 || this.instancesSaturateCpu()) {
+    if (this.starting > 0 || this.cpu.saturated(this.slots)) {
       waiter.grow = setTimeout(() => this.growFor(waiter), this.options.growAfterMs);
       return;
     }
     this.waiters.splice(index, 1);
     clearTimeout(waiter.timer);
     void this.startInstance().then(waiter.resolve);
-  }
-
-  /**
-   * Whether the machine has no idle CPU left and this function's instances take a good share of it (at least one
-   * instance per core): then another instance would only share the same CPU (and add its memory and a cold
-   * start), so queued invocations wait for a running one instead. Handlers that wait on I/O use little CPU and
-   * still scale out, however busy the machine.
-   */
-  private instancesSaturateCpu(): boolean {
-    const cores = availableParallelism();
-    const now = performance.now();
-    if (this.slots < cores) {
-      // The measure starts when there are as many instances as cores.
-      this.cpuSample = { at: now, micros: this.cpuUsedMicros, machine: machineCpuTimes() };
-      return false;
-    }
-    const elapsedMs = now - this.cpuSample.at;
-    // A sample over at least 100 ms: shorter windows hold too few invocations to tell. Until the first one,
-    // growth waits.
-    if (elapsedMs >= 100) {
-      const machine = machineCpuTimes();
-      const busyTotal = machine.total - this.cpuSample.machine.total;
-      const idleShare = busyTotal > 0 ? (machine.idle - this.cpuSample.machine.idle) / busyTotal : 1;
-      const instanceShare = (this.cpuUsedMicros - this.cpuSample.micros) / 1000 / (elapsedMs * cores);
-      this.cpuSample = { at: now, micros: this.cpuUsedMicros, machine, saturated: idleShare < 0.15 && instanceShare >= 0.25 };
-    }
-    return this.cpuSample.saturated ?? true;
   }
 
   /** An instance has room again: queued invocations go to it (or to another with room). */
@@ -410,7 +362,7 @@ export class FunctionPool {
       init,
       onLog: this.options.onLog,
       onSettled: (settled) => this.settled(settled),
-      onCpuUsed: (micros) => (this.cpuUsedMicros += micros),
+      onCpuUsed: (micros) => this.cpu.record(micros),
     });
     this.instances.add(instance);
     this.starting++;
