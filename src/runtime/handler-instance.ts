@@ -171,11 +171,7 @@ export class HandlerInstance {
         settle();
       });
     });
-    try {
-      this.child.send(options.init);
-    } catch {
-      // The process could not start: its 'error'/'exit' settles `ready`.
-    }
+    this.send(options.init);
   }
 
   get isAlive(): boolean {
@@ -263,7 +259,9 @@ export class HandlerInstance {
 
   private send(message: object): void {
     try {
-      this.child.send(message);
+      // With a callback, a send to a process that just exited fails there instead of as an 'error' event, which
+      // would otherwise stand in for the exit and lose its code (`exit status 3` became "without a reason").
+      this.child.send(message, ignoreSendError);
     } catch {
       // The channel closed under us: the exit settles what is pending.
     }
@@ -372,6 +370,9 @@ export class HandlerInstance {
     if (!this.dying) this.options.onSettled(this);
   }
 }
+
+/** A failed send needs no handling: the process's exit settles whatever it carried. */
+function ignoreSendError(): void {}
 
 function isChildMessage(message: unknown): message is ChildMessage {
   if (message === null || typeof message !== 'object') return false;
