@@ -166,6 +166,8 @@ export class HandlerInstance {
         settle();
       });
       this.child.on('error', () => {
+        // Only a process that never started ends here: after a failed send or kill, the real 'exit' follows.
+        if (this.child.pid !== undefined) return;
         exit ??= { type: 'exit', code: null, signal: null };
         drained = true;
         settle();
