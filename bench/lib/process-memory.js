@@ -14,52 +14,50 @@ function readStat(pid) {
 
 const PAGE = 4096;
 
-/** Bytes resident in `rootPid` alone and in its whole process tree. */
-export function measureTreeRss(rootPid) {
+/** Every live process's stat, and the children of each pid. */
+function readProcessTable() {
+  const stats = new Map();
   const children = new Map();
-  const rss = new Map();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const stat = readStat(name);
     if (!stat) continue;
     const pid = Number(name);
-    rss.set(pid, stat.rssPages * PAGE);
+    stats.set(pid, stat);
     if (!children.has(stat.ppid)) children.set(stat.ppid, []);
     children.get(stat.ppid).push(pid);
   }
-  let tree = 0;
-  let count = 0;
-  const stack = [rootPid];
+  return { stats, children };
+}
+
+/** The pids below `rootPid`, at any depth. */
+function descendantsOf(rootPid, children) {
+  const found = [];
+  const stack = [...(children.get(rootPid) ?? [])];
   while (stack.length) {
     const pid = stack.pop();
-    tree += rss.get(pid) ?? 0;
-    count++;
+    found.push(pid);
     stack.push(...(children.get(pid) ?? []));
   }
-  return { process: rss.get(rootPid) ?? 0, tree, processes: count };
+  return found;
+}
+
+/** Bytes resident in `rootPid` alone and in its whole process tree. */
+export function measureTreeRss(rootPid) {
+  const { stats, children } = readProcessTable();
+  const rssOf = (pid) => (stats.get(pid)?.rssPages ?? 0) * PAGE;
+  const below = descendantsOf(rootPid, children);
+  const tree = below.reduce((sum, pid) => sum + rssOf(pid), rssOf(rootPid));
+  return { process: rssOf(rootPid), tree, processes: below.length + 1 };
 }
 
 /** CPU seconds (user + system) used so far by `rootPid` and by its descendants (live ones). */
 export function measureTreeCpu(rootPid) {
-  const children = new Map();
-  const ticks = new Map();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = readStat(name);
-    if (!stat) continue;
-    ticks.set(Number(name), stat.cpuTicks);
-    if (!children.has(stat.ppid)) children.set(stat.ppid, []);
-    children.get(stat.ppid).push(Number(name));
-  }
-  let descendants = 0;
-  const stack = [...(children.get(rootPid) ?? [])];
-  while (stack.length) {
-    const pid = stack.pop();
-    descendants += ticks.get(pid) ?? 0;
-    stack.push(...(children.get(pid) ?? []));
-  }
+  const { stats, children } = readProcessTable();
   const HZ = 100;
-  return { process: (ticks.get(rootPid) ?? 0) / HZ, descendants: descendants / HZ };
+  const ticksOf = (pid) => stats.get(pid)?.cpuTicks ?? 0;
+  const descendants = descendantsOf(rootPid, children).reduce((sum, pid) => sum + ticksOf(pid), 0);
+  return { process: ticksOf(rootPid) / HZ, descendants: descendants / HZ };
 }
 
 /** Samples the tree every `intervalMs` and keeps the peak of each window opened with `mark()`. */
