@@ -217,18 +217,26 @@ describe('a $connect handler that fails', () => {
     // A refused connection never opened: no $disconnect for it.
     expect(gw.records.some((r) => r.eventType === 'DISCONNECT' && r.connectionId === record.connectionId)).toBe(false);
 
-    const { ws, headers } = await openClient(`${gw.address.stageUrl}?token=1`);
-    if (expected.kills) {
-      expect(Number(headers['x-connect-pid'])).not.toBe(pid);
-      expect(isRunning(pid)).toBe(false);
-    } else {
-      expect(Number(headers['x-connect-pid'])).toBe(pid);
-    }
-    await expectHealthyConnection();
-    const opened = await recordsFrom(recordsBefore, (r) => r.eventType === 'CONNECT' && r.status === 200);
-    await closeAndWait(ws, opened.connectionId);
+    await expectNextConnectionServed('x-connect-pid', pid, expected.kills, recordsBefore);
   });
 });
+
+/**
+ * The next connection is accepted by an instance of the function that failed: a fresh one (the header names its
+ * pid) when the fault ended the old one, else the same; the gateway is healthy and the connection closes cleanly.
+ */
+async function expectNextConnectionServed(pidHeader: string, pid: number, kills: boolean, recordsBefore: number): Promise<void> {
+  const { ws, headers } = await openClient(`${gw.address.stageUrl}?token=1`);
+  if (kills) {
+    expect(Number(headers[pidHeader])).not.toBe(pid);
+    expect(isRunning(pid)).toBe(false);
+  } else {
+    expect(Number(headers[pidHeader])).toBe(pid);
+  }
+  await expectHealthyConnection();
+  const opened = await recordsFrom(recordsBefore, (r) => r.eventType === 'CONNECT' && r.status === 200);
+  await closeAndWait(ws, opened.connectionId);
+}
 
 describe('an authorizer that fails', () => {
   it.each(KINDS)('%s: 500 on the upgrade without running $connect, a log line, a working instance next', async (kind) => {
@@ -247,16 +255,7 @@ describe('an authorizer that fails', () => {
     expect(cause?.[2]).toMatch(expected.error);
     expect(devLineFor(record.connectionId, 'CONNECT')).toContain(`refused 500: ${reason}`);
 
-    const { ws, headers } = await openClient(`${gw.address.stageUrl}?token=1`);
-    if (expected.kills) {
-      expect(Number(headers['x-authorizer-pid'])).not.toBe(pid);
-      expect(isRunning(pid)).toBe(false);
-    } else {
-      expect(Number(headers['x-authorizer-pid'])).toBe(pid);
-    }
-    await expectHealthyConnection();
-    const opened = await recordsFrom(recordsBefore, (r) => r.eventType === 'CONNECT' && r.status === 200);
-    await closeAndWait(ws, opened.connectionId);
+    await expectNextConnectionServed('x-authorizer-pid', pid, expected.kills, recordsBefore);
   });
 });
 
