@@ -125,18 +125,8 @@ export class FunctionPool {
     const timedOut = (limitMs = functionTimeoutMs) =>
       fail('timeout', buildTimeoutError(awsRequestId, Math.min(limitMs, invokeOptions.deadlineMs ?? Infinity)));
 
-    let eventText: string;
-    try {
-      eventText = JSON.stringify(event) ?? 'null';
-    } catch (err) {
-      return fail('error', { errorType: 'InvalidRequestContentException', errorMessage: String(err) });
-    }
-    const request: InvocationRequest = {
-      awsRequestId,
-      event: eventText,
-      timeoutMs: functionTimeoutMs,
-      invokedFunctionArn: this.options.invokedFunctionArn,
-    };
+    // The channel encodes the event; one it cannot encode is answered by the instance (`HandlerInstance.flush`).
+    const request: InvocationRequest = { awsRequestId, event: event === undefined ? null : event };
     const limits = { functionTimeoutMs, deadlineAt };
 
     // More than one pass when the invocation is handed back unstarted (its instance ended, or was slow to get to it).
@@ -184,7 +174,7 @@ export class FunctionPool {
         if (outcome.fatal) void lease.kill();
         return fail(outcome.fatal ? 'crash' : 'error', outcome.error);
       }
-      return { ok: true, value: outcome.value === undefined ? undefined : JSON.parse(outcome.value), durationMs: elapsed() };
+      return { ok: true, value: outcome.value, durationMs: elapsed() };
     }
   }
 
@@ -345,13 +335,15 @@ export class FunctionPool {
       this.slots--;
       return 'closed';
     }
+    const invokeData = { timeoutMs: fn.timeout * 1000, invokedFunctionArn: this.options.invokedFunctionArn };
     const init: InitMessage =
       plan.kind === 'load'
-        ? { type: 'init', file: plan.file, loader: plan.loader, exportPath: reference.exportPath, handler: reference.handler }
+        ? { type: 'init', file: plan.file, loader: plan.loader, exportPath: reference.exportPath, handler: reference.handler, ...invokeData }
         : {
             type: 'init',
             handler: reference.handler,
             initError: plan.kind === 'missing' ? plan.error : { errorType: 'Runtime.InitError', errorMessage: 'not compiled' },
+            ...invokeData,
           };
     const instance = new HandlerInstance({
       functionKey: fn.key,

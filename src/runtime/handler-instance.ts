@@ -253,19 +253,41 @@ export class HandlerInstance {
   private flush(): void {
     this.flushScheduled = false;
     if (this.outbox.length === 0 || this.dying) return;
-    const entries = this.outbox;
+    let entries = this.outbox;
     this.outbox = [];
     for (const entry of entries) entry.sent = true;
-    this.send({ type: 'invoke', invocations: entries.map((entry) => entry.request) });
+    if (this.send({ type: 'invoke', invocations: entries.map((entry) => entry.request) })) return;
+    // The channel could not encode the message (a cyclic or BigInt event from a library caller): those events
+    // fail alone, the others go on.
+    entries = entries.filter((entry) => !this.rejectIfUnencodable(entry));
+    if (entries.length > 0) this.send({ type: 'invoke', invocations: entries.map((entry) => entry.request) });
   }
 
-  private send(message: object): void {
+  private rejectIfUnencodable(entry: Pending): boolean {
+    try {
+      JSON.stringify(entry.request.event);
+      return false;
+    } catch (err) {
+      const wasHead = this.pending[0] === entry;
+      this.pending = this.pending.filter((pending) => pending !== entry);
+      const error = { errorType: 'InvalidRequestContentException', errorMessage: String(err) };
+      entry.resolve({ type: 'result', awsRequestId: entry.request.awsRequestId, ok: false, error });
+      if (wasHead && this.pending.length > 0) this.startHead();
+      this.options.onSettled(this);
+      return true;
+    }
+  }
+
+  /** False when the message could not be written (the channel is closed, or the message cannot be encoded). */
+  private send(message: object): boolean {
     try {
       // With a callback, a send to a process that just exited fails there instead of as an 'error' event, which
       // would otherwise stand in for the exit and lose its code (`exit status 3` became "without a reason").
       this.child.send(message, ignoreSendError);
+      return true;
     } catch {
       // The channel closed under us: the exit settles what is pending.
+      return false;
     }
   }
 

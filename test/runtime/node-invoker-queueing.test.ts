@@ -119,4 +119,26 @@ describe('createNodeInvoker: invocations queued in an instance', () => {
     expect(results.slice(1).map((r) => valueOf(r)?.id)).toEqual([1, 2, 3]);
     expect(results.slice(1).map((r) => valueOf(r)!.count).sort()).toEqual([1, 2, 3]);
   });
+
+  // Events travel as JSON: one that has none (cyclic, BigInt) can come only from a library caller, never from
+  // the gateway. It must fail alone, as Lambda refuses such a payload, and not take the invocations sent with it.
+  it('fails an event JSON cannot encode with InvalidRequestContentException; those sent with it still run', async () => {
+    const inv = await start(6, 1);
+    const cyclic: Record<string, unknown> = { id: 'cyclic' };
+    cyclic.self = cyclic;
+    const results = await Promise.all([
+      inv.invoke('behave', { id: 1 }),
+      inv.invoke('behave', cyclic),
+      inv.invoke('behave', { id: 2, big: 1n }),
+      inv.invoke('behave', { id: 3 }),
+    ]);
+    expect(results.map((r) => valueOf(r)?.id)).toEqual([1, undefined, undefined, 3]);
+    for (const failed of [results[1], results[2]]) {
+      expect(failed).toMatchObject({ ok: false, kind: 'error', error: { errorType: 'InvalidRequestContentException' } });
+    }
+    expect(results[1]!.ok === false && results[1]!.error.errorMessage).toMatch(/circular/i);
+    expect(results[2]!.ok === false && results[2]!.error.errorMessage).toMatch(/BigInt/);
+    // The instance lived on, and ran exactly the two it could read.
+    expect(await inv.invoke('behave', { id: 4 })).toMatchObject({ ok: true, value: { id: 4, count: 4 } });
+  });
 });

@@ -1,4 +1,4 @@
-import type { InvocationRequest } from './protocol.js';
+import type { InitMessage } from './protocol.js';
 
 export interface CallbackControls {
   /** Read and set by the handler through `context.callbackWaitsForEmptyEventLoop`. */
@@ -10,7 +10,8 @@ export interface CallbackControls {
 
 /** The Lambda `context` object as the Node.js runtime builds it: environment data, invoke data, and the legacy callbacks. */
 export function createLambdaContext(
-  invoke: InvocationRequest,
+  awsRequestId: string,
+  invokedFunctionArn: InitMessage['invokedFunctionArn'],
   deadline: number,
   controls: CallbackControls,
 ): Record<string, unknown> {
@@ -33,8 +34,8 @@ export function createLambdaContext(
     logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
     clientContext: undefined,
     identity: undefined,
-    invokedFunctionArn: invoke.invokedFunctionArn,
-    awsRequestId: invoke.awsRequestId,
+    invokedFunctionArn,
+    awsRequestId,
     getRemainingTimeInMillis: () => deadline - Date.now(),
   };
 }

@@ -8,7 +8,7 @@
  */
 import { createLambdaContext, type CallbackControls } from './create-lambda-context.js';
 import { InitFailure, loadHandler, type LambdaHandler } from './load-handler.js';
-import type { ChildMessage, InvocationRequest, LambdaError, ParentMessage } from './protocol.js';
+import { CPU_REPORT_INTERVAL_MS, type ChildMessage, type InitMessage, type InvocationRequest, type LambdaError, type ParentMessage } from './protocol.js';
 import { toLambdaError, toRuntimeError } from './to-lambda-error.js';
 
 interface Invocation {
@@ -27,6 +27,9 @@ let handlerIsAsync = false;
 let current: Invocation | undefined;
 const queue: InvocationRequest[] = [];
 let ready = false;
+let functionTimeoutMs = 0;
+let invokedFunctionArn = '';
+let cpuReportedAt = -Infinity;
 
 function send(message: ChildMessage, then?: () => void): void {
   try {
@@ -41,8 +44,12 @@ function finish(invocation: Invocation, message: ChildMessage): void {
   current = undefined;
   process.channel?.ref();
   if (message.type === 'result') {
-    const cpu = process.cpuUsage();
-    message.cpuMicros = cpu.user + cpu.system;
+    const now = performance.now();
+    if (now - cpuReportedAt >= CPU_REPORT_INTERVAL_MS) {
+      cpuReportedAt = now;
+      const cpu = process.cpuUsage();
+      message.cpuMicros = cpu.user + cpu.system;
+    }
   }
   send(message);
   startNext();
@@ -75,7 +82,10 @@ function complete(invocation: Invocation, result: unknown): void {
     };
     finish(invocation, { type: 'result', awsRequestId: invocation.awsRequestId, ok: false, error });
   } else if (serialized.ok) {
-    finish(invocation, { type: 'result', awsRequestId: invocation.awsRequestId, ok: true, value: serialized.text });
+    // The value itself, not its text: the channel's encoding is then the only one the gateway parses.
+    const message: ChildMessage = { type: 'result', awsRequestId: invocation.awsRequestId, ok: true };
+    if (serialized.text !== undefined) message.value = result;
+    finish(invocation, message);
   } else {
     const error = toLambdaError(new Error('Unable to stringify response body'));
     finish(invocation, { type: 'result', awsRequestId: invocation.awsRequestId, ok: false, error });
@@ -135,11 +145,10 @@ function invoke(message: InvocationRequest): void {
     done: once(controls.done),
   };
   const onceCallback = once(callback);
-  const context = createLambdaContext(message, Date.now() + message.timeoutMs, wrapped);
+  const context = createLambdaContext(message.awsRequestId, invokedFunctionArn, Date.now() + functionTimeoutMs, wrapped);
 
   try {
-    const event: unknown = JSON.parse(message.event);
-    const result = handler!(event, context, onceCallback);
+    const result = handler!(message.event, context, onceCallback);
     if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
       Promise.resolve(result).then(wrapped.succeed, wrapped.fail).catch(wrapped.fail);
     }
@@ -157,8 +166,9 @@ function fatal(error: LambdaError, exitCode: number): void {
   send({ type: 'result', awsRequestId: invocation.awsRequestId, ok: false, error, fatal: true }, exit);
 }
 
-async function initialize(message: ParentMessage): Promise<void> {
-  if (message.type !== 'init') return;
+async function initialize(message: InitMessage): Promise<void> {
+  functionTimeoutMs = message.timeoutMs;
+  invokedFunctionArn = message.invokedFunctionArn;
   try {
     handler = await loadHandler(message);
     handlerIsAsync = handler.constructor?.name === 'AsyncFunction';

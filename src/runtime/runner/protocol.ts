@@ -22,16 +22,19 @@ export interface InitMessage {
   handler: string;
   /** An error found by the parent while resolving or compiling the module, reported as the init error. */
   initError?: LambdaError;
+  /** The function's timeout: `getRemainingTimeInMillis` counts down from it once an invocation starts. */
+  timeoutMs: number;
+  invokedFunctionArn: string;
 }
 
 /** One invocation. The runner runs them one at a time, in the order received. */
 export interface InvocationRequest {
   awsRequestId: string;
-  /** The event as JSON text. */
-  event: string;
-  /** The function's timeout: `getRemainingTimeInMillis` counts down from it once the invocation starts. */
-  timeoutMs: number;
-  invokedFunctionArn: string;
+  /**
+   * The event itself: the channel's JSON encoding is its only one (a JSON text inside the message was encoded
+   * twice and parsed twice, which showed in profiles).
+   */
+  event: unknown;
 }
 
 /**
@@ -66,9 +69,15 @@ export interface InitErrorMessage {
 }
 
 export type ResultMessage = (
-  | { type: 'result'; awsRequestId: string; ok: true; /** JSON text; absent for undefined. */ value?: string }
+  | { type: 'result'; awsRequestId: string; ok: true; /** What the handler returned, JSON-encodable; absent when JSON has no text for it. */ value?: unknown }
   | { type: 'result'; awsRequestId: string; ok: false; error: LambdaError; /** The runner exits after this one. */ fatal?: boolean }
 ) & {
-  /** CPU time the process has used since it started, µs (the pool's measure of CPU-bound handlers). */
+  /**
+   * CPU time the process has used since it started, µs (the pool's measure of CPU-bound handlers). Sent with at
+   * most one result per `CPU_REPORT_INTERVAL_MS`: reading it costs a system call.
+   */
   cpuMicros?: number;
 };
+
+/** How often at most a result carries `cpuMicros`. */
+export const CPU_REPORT_INTERVAL_MS = 10;
