@@ -67,6 +67,25 @@ describe('createNodeInvoker: context, environment and logs', () => {
       hasDone: true,
     });
     expect(context.logStreamName).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
+    // Own enumerable keys in the Lambda Node.js runtime's order (callbacks, environment data, invoke data), so
+    // that logging or serializing the context shows what it shows on AWS.
+    expect(context.keys).toEqual([
+      'callbackWaitsForEmptyEventLoop',
+      'succeed',
+      'fail',
+      'done',
+      'functionVersion',
+      'functionName',
+      'memoryLimitInMB',
+      'logGroupName',
+      'logStreamName',
+      'clientContext',
+      'identity',
+      'invokedFunctionArn',
+      'awsRequestId',
+      'getRemainingTimeInMillis',
+    ]);
+    expect(context.json).toMatchObject({ callbackWaitsForEmptyEventLoop: true, awsRequestId: 'c0ffee00-0000-4000-8000-000000000001' });
     expect(context.remaining).toBeGreaterThan(1000);
     expect(context.remaining).toBeLessThanOrEqual(3000);
   });

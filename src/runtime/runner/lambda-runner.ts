@@ -14,7 +14,9 @@ import { toLambdaError, toRuntimeError } from './to-lambda-error.js';
 interface Invocation {
   awsRequestId: string;
   /** What to do when the event loop becomes empty; Lambda's runtime posts `null` unless a callback changed it. */
-  onEmptyEventLoop?: () => void;
+  onEmptyEventLoop: (() => void) | undefined;
+  /** The handler answered (callback, succeed, fail, done or its promise); later answers are ignored. */
+  answered: boolean;
 }
 
 const NODE_JS_EXIT = toRuntimeError(
@@ -97,7 +99,7 @@ function postError(invocation: Invocation, error: unknown): void {
 }
 
 function invoke(message: InvocationRequest): void {
-  const invocation: Invocation = { awsRequestId: message.awsRequestId };
+  const invocation: Invocation = { awsRequestId: message.awsRequestId, onEmptyEventLoop: undefined, answered: false };
   // An async handler whose promise never settles: the loop ran dry, which Lambda reports as Runtime.NodeJsExit.
   // Any other handler that never called back answers null.
   invocation.onEmptyEventLoop = handlerIsAsync
@@ -107,54 +109,45 @@ function invoke(message: InvocationRequest): void {
   // While the handler runs, the channel must not keep the loop alive, so that `beforeExit` tells us it is empty.
   process.channel?.unref();
 
+  // Only the first of callback, succeed, fail, done or the returned promise counts (`claim`).
+  const done = (error?: unknown, result?: unknown) => {
+    if (claim(invocation)) answer(invocation, error, result);
+  };
   const controls: CallbackControls = {
     waitsForEmptyEventLoop: true,
-    succeed: (result) => controls.done(null, result),
-    fail: (error) => (error === undefined || error === null ? controls.done('handled') : controls.done(error, null)),
-    done: (error, result) => {
-      invocation.onEmptyEventLoop = undefined;
-      if (error !== undefined && error !== null) postError(invocation, error);
-      else complete(invocation, result);
-    },
+    succeed: (result) => done(null, result),
+    fail: (error) => (error === undefined || error === null ? done('handled') : done(error, null)),
+    done,
   };
   const callback = (error?: unknown, result?: unknown) => {
-    invocation.onEmptyEventLoop = undefined;
+    if (!claim(invocation)) return;
     if (error !== undefined && error !== null) postError(invocation, error);
     else if (!controls.waitsForEmptyEventLoop) complete(invocation, result);
     else invocation.onEmptyEventLoop = () => setImmediate(() => complete(invocation, result));
   };
-
-  // Only the first of callback, succeed, fail, done or the returned promise counts.
-  let called = false;
-  const once =
-    <A extends unknown[]>(fn: (...args: A) => void) =>
-    (...args: A) => {
-      if (called) return;
-      fn(...args);
-      called = true;
-    };
-  const wrapped: CallbackControls = {
-    get waitsForEmptyEventLoop() {
-      return controls.waitsForEmptyEventLoop;
-    },
-    set waitsForEmptyEventLoop(value) {
-      controls.waitsForEmptyEventLoop = value;
-    },
-    succeed: once(controls.succeed),
-    fail: once(controls.fail),
-    done: once(controls.done),
-  };
-  const onceCallback = once(callback);
-  const context = createLambdaContext(message.awsRequestId, invokedFunctionArn, Date.now() + functionTimeoutMs, wrapped);
+  const context = createLambdaContext(message.awsRequestId, invokedFunctionArn, Date.now() + functionTimeoutMs, controls);
 
   try {
-    const result = handler!(message.event, context, onceCallback);
+    const result = handler!(message.event, context, callback);
     if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
-      Promise.resolve(result).then(wrapped.succeed, wrapped.fail).catch(wrapped.fail);
+      Promise.resolve(result).then(controls.succeed, controls.fail).catch(controls.fail);
     }
   } catch (err) {
-    onceCallback(err);
+    callback(err);
   }
+}
+
+/** True for the first answer of an invocation (which then no longer waits for the event loop to empty). */
+function claim(invocation: Invocation): boolean {
+  if (invocation.answered) return false;
+  invocation.answered = true;
+  invocation.onEmptyEventLoop = undefined;
+  return true;
+}
+
+function answer(invocation: Invocation, error: unknown, result: unknown): void {
+  if (error !== undefined && error !== null) postError(invocation, error);
+  else complete(invocation, result);
 }
 
 function fatal(error: LambdaError, exitCode: number): void {
