@@ -6,7 +6,7 @@
 //   BENCH_OFFLINE=none|inprocess|all   which serverless-offline modes to run (default all)
 //   BENCH_PACKAGE=0                    skip `wsgate package` against `serverless package`
 //   BENCH_JSON=file                    also write every figure as JSON
-//   BENCH_TARGETS=wsgate,bareEcho      only these servers (bareEcho, bareAsync, wsgate, offline)
+//   BENCH_TARGETS=wsgate,bareEcho      only these servers (bareEcho, bareAsync, bareProcessHop, wsgate, offline)
 //   BENCH_STARTUP=0                    skip the start-up measurement
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,15 @@ import { createPeakSampler } from './lib/process-memory.js';
 import { measureBroadcast, measureChurn, measureIdle, measureMessages } from './lib/scenarios.js';
 import { measureStartup } from './lib/measure-startup.js';
 import { formatReport } from './lib/format-report.js';
-import { BENCH_DIR, ensureServerlessOffline, startBareAsync, startBareEcho, startServerlessOffline, startWsgate } from './lib/targets.js';
+import {
+  BENCH_DIR,
+  ensureServerlessOffline,
+  startBareAsync,
+  startBareEcho,
+  startBareProcessHop,
+  startServerlessOffline,
+  startWsgate,
+} from './lib/targets.js';
 
 const env = process.env;
 const quick = env.BENCH_QUICK === '1' || process.argv.includes('--quick');
@@ -124,6 +132,7 @@ const offlineScenarios = { messages: ['echo', 'post'], churn: true, broadcast: t
 for (let round = 0; round < runs; round++) {
   await benchTarget('bareEcho', startBareEcho, { messages: ['echo'], churn: true, idle: true }, round);
   await benchTarget('bareAsync', startBareAsync, { messages: ['echo'] }, round);
+  await benchTarget('bareProcessHop', startBareProcessHop, { messages: ['echo'] }, round);
   await benchTarget('wsgate', startWsgate, { messages: ['echo', 'post'], churn: true, broadcast: true, idle: true }, round);
   if (install && round < offlineRuns) {
     await benchTarget('offlineInProcess', () => startServerlessOffline(install, true), offlineScenarios, round);

@@ -1,7 +1,7 @@
 // The markdown report of a run: one table per scenario, ratios against the baselines, then the targets.
 import { formatMiB, formatNumber, formatRatio, formatSummary, summarize, sum } from './stats.js';
 
-const ORDER = ['bareEcho', 'bareAsync', 'wsgate', 'offlineInProcess', 'offlineDefault'];
+const ORDER = ['bareEcho', 'bareAsync', 'bareProcessHop', 'wsgate', 'offlineInProcess', 'offlineDefault'];
 const ms = (v) => (v === null || v === undefined ? '–' : v.toFixed(v < 10 ? 2 : 0));
 
 /** Lost messages, and connections that could not even open (their messages were never sent). */
@@ -98,6 +98,9 @@ function targetsTable(results) {
   const a = r('wsgate', 'echo', 100);
   const ceiling = r('bareEcho', 'echo', 100);
   if (a && ceiling) lines.push(`| (a) C=100 ≥ 0.5 × bare ws echo | ${(a / ceiling).toFixed(2)}× | ${verdict(a / ceiling >= 0.5)} |`);
+  // Not a target: what a server pays at least for handlers in processes of their own, for reading (a).
+  const hop = r('bareProcessHop', 'echo', 100);
+  if (hop && ceiling) lines.push(`| (a), for reference: bare ws + handler process, C=100 | ${(hop / ceiling).toFixed(2)}× | (the ceiling with process isolation) |`);
   const b = r('wsgate', 'post', 100);
   const offline = bestOffline(results, 'post', 100);
   if (b && offline) lines.push(`| (b) C=100 ≥ 5 × best serverless-offline | ${(b / offline).toFixed(1)}× | ${verdict(b / offline >= 5)} |`);

@@ -61,6 +61,7 @@ async function startNodeServer(name, script) {
 
 export const startBareEcho = () => startNodeServer('bare ws echo', 'servers/bare-echo.js');
 export const startBareAsync = () => startNodeServer('bare ws + async fn', 'servers/bare-async.js');
+export const startBareProcessHop = () => startNodeServer('bare ws + handler process', 'servers/bare-process-hop.js');
 export const startWsgate = () => startNodeServer('wsgate', 'servers/wsgate.js');
 
 function freePort() {
