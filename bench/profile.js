@@ -2,7 +2,7 @@
 // each handler instance (warm invocations only), then the functions with the most self time, and the CPU time
 // per message of the gateway, its handler instances and the load generator.
 //   npm run build && node bench/profile.js [echo|post] [connections=100] [seconds=5]
-//   PROFILE=0 (CPU split only)  SERVER=bare-echo (a baseline instead)  TOP=40 (rows)
+//   PROFILE=0 (CPU split only)  SERVER=bare-echo|bare-process-hop|wsgate-in-process (another server)  TOP=40 (rows)
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ mkdirSync(dir, { recursive: true });
 
 // PROFILE=0: only the CPU split, without the profilers' own overhead.
 const profiling = process.env.PROFILE !== '0';
-// SERVER=bare-echo|bare-async: the same measurement on a baseline.
+// SERVER=…: the same measurement on another server of bench/servers (a baseline, or wsgate-in-process).
 const script = `servers/${process.env.SERVER ?? 'wsgate'}.js`;
 const server = spawn(process.execPath, [...(profiling ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []), join(BENCH_DIR, script)], {
   stdio: ['ignore', 'pipe', 'inherit'],
@@ -38,6 +38,10 @@ const gatewayCpu = cpuAfter.server.process - cpuBefore.server.process;
 const handlersCpu = cpuAfter.server.descendants - cpuBefore.server.descendants;
 const clientCpu = cpuAfter.all.descendants - cpuBefore.all.descendants - gatewayCpu - handlersCpu;
 console.log(`CPU per message: gateway ${perMessage(gatewayCpu)}, handler instances ${perMessage(handlersCpu)}, load generator ${perMessage(clientCpu)} (${(result.elapsedMs / 1000).toFixed(1)} s)`);
+const gatewaySystem = cpuAfter.server.processSystem - cpuBefore.server.processSystem;
+const handlersSystem = cpuAfter.server.descendantsSystem - cpuBefore.server.descendantsSystem;
+const clientSystem = cpuAfter.all.descendantsSystem - cpuBefore.all.descendantsSystem - gatewaySystem - handlersSystem;
+console.log(`  of which in the kernel: gateway ${perMessage(gatewaySystem)}, handler instances ${perMessage(handlersSystem)}, load generator ${perMessage(clientSystem)}`);
 await new Promise((resolve) => {
   server.once('exit', resolve);
   server.kill('SIGTERM');

@@ -6,7 +6,7 @@ function readStat(pid) {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may hold spaces and parentheses: fields start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(fields[1]), rssPages: Number(fields[21]), cpuTicks: Number(fields[11]) + Number(fields[12]) };
+    return { ppid: Number(fields[1]), rssPages: Number(fields[21]), cpuTicks: Number(fields[11]) + Number(fields[12]), systemTicks: Number(fields[12]) };
   } catch {
     return undefined;
   }
@@ -55,9 +55,15 @@ export function measureTreeRss(rootPid) {
 export function measureTreeCpu(rootPid) {
   const { stats, children } = readProcessTable();
   const HZ = 100;
-  const ticksOf = (pid) => stats.get(pid)?.cpuTicks ?? 0;
-  const descendants = descendantsOf(rootPid, children).reduce((sum, pid) => sum + ticksOf(pid), 0);
-  return { process: ticksOf(rootPid) / HZ, descendants: descendants / HZ };
+  const descendants = descendantsOf(rootPid, children);
+  const seconds = (pids, field) => pids.reduce((total, pid) => total + (stats.get(pid)?.[field] ?? 0), 0) / HZ;
+  return {
+    process: seconds([rootPid], 'cpuTicks'),
+    descendants: seconds(descendants, 'cpuTicks'),
+    // The kernel's share (system calls: socket and pipe reads and writes, wake-ups), in the same units.
+    processSystem: seconds([rootPid], 'systemTicks'),
+    descendantsSystem: seconds(descendants, 'systemTicks'),
+  };
 }
 
 /** Samples the tree every `intervalMs` and keeps the peak of each window opened with `mark()`. */
