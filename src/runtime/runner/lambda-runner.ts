@@ -111,7 +111,9 @@ function invoke(message: InvocationRequest): void {
 
   // Only the first of callback, succeed, fail, done or the returned promise counts (`claim`).
   const done = (error?: unknown, result?: unknown) => {
-    if (claim(invocation)) answer(invocation, error, result);
+    if (!claim(invocation)) return;
+    if (error !== undefined && error !== null) postError(invocation, error);
+    else complete(invocation, result);
   };
   const controls: CallbackControls = {
     waitsForEmptyEventLoop: true,
@@ -143,11 +145,6 @@ function claim(invocation: Invocation): boolean {
   invocation.answered = true;
   invocation.onEmptyEventLoop = undefined;
   return true;
-}
-
-function answer(invocation: Invocation, error: unknown, result: unknown): void {
-  if (error !== undefined && error !== null) postError(invocation, error);
-  else complete(invocation, result);
 }
 
 function fatal(error: LambdaError, exitCode: number): void {
