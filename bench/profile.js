@@ -1,7 +1,8 @@
 // Profiles the gateway under one load: `node --cpu-prof` on the wsgate server process and an inspector profile of
 // each handler instance (warm invocations only), then the functions with the most self time, and the CPU time
 // per message of the gateway, its handler instances and the load generator.
-//   npm run build && node bench/profile.js [echo|post] [connections=100] [seconds=5]
+//   npm run build && node bench/profile.js [echo|post|churn] [connections=100] [seconds=5]
+//   (churn: connect through the authorizer and close, `connections` at a time; CPU per connect)
 //   PROFILE=0 (CPU split only)  SERVER=bare-echo|bare-process-hop|wsgate-in-process (another server)  TOP=40 (rows)
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -26,18 +27,22 @@ const server = spawn(process.execPath, [...(profiling ? ['--cpu-prof', `--cpu-pr
 });
 const { port } = await new Promise((resolve) => createInterface({ input: server.stdout }).once('line', (line) => resolve(JSON.parse(line))));
 const url = `ws://127.0.0.1:${port}/?token=bench`;
-const load = { kind: 'messages', url, action, connections: Number(connections), payloadBytes: 128, graceMs: 5000 };
-await runClient({ ...load, messages: 5, deadlineMs: 10_000 });
+const churn = action === 'churn';
+const load = churn
+  ? { kind: 'churn', url, concurrency: Number(connections) }
+  : { kind: 'messages', url, action, connections: Number(connections), payloadBytes: 128, graceMs: 5000 };
+await runClient(churn ? { ...load, total: 200, deadlineMs: 10_000 } : { ...load, messages: 5, deadlineMs: 10_000 });
 const cpuBefore = { server: measureTreeCpu(server.pid), all: measureTreeCpu(process.pid) };
-const result = await runClient({ ...load, messages: 1e9, deadlineMs: Number(seconds) * 1000 });
+const result = await runClient(churn ? { ...load, total: 1e9, deadlineMs: Number(seconds) * 1000 } : { ...load, messages: 1e9, deadlineMs: Number(seconds) * 1000 });
 const cpuAfter = { server: measureTreeCpu(server.pid), all: measureTreeCpu(process.pid) };
-console.log(`${action} C=${connections}: ${result.perSecond.toFixed(0)} msg/s, p50 ${result.p50?.toFixed(1)} ms, p99 ${result.p99?.toFixed(1)} ms, lost ${result.lost}`);
+const unit = churn ? 'connects' : 'msg';
+console.log(`${action} C=${connections}: ${result.perSecond.toFixed(0)} ${unit}/s, p50 ${result.p50?.toFixed(1)} ms, p99 ${result.p99?.toFixed(1)} ms, lost ${result.lost ?? 0}`);
 // Where the CPU went, per message: the gateway process, its handler instances, and the load generator.
 const perMessage = (seconds) => `${((seconds * 1e6) / (result.perSecond * result.elapsedMs / 1000)).toFixed(0)} µs`;
 const gatewayCpu = cpuAfter.server.process - cpuBefore.server.process;
 const handlersCpu = cpuAfter.server.descendants - cpuBefore.server.descendants;
 const clientCpu = cpuAfter.all.descendants - cpuBefore.all.descendants - gatewayCpu - handlersCpu;
-console.log(`CPU per message: gateway ${perMessage(gatewayCpu)}, handler instances ${perMessage(handlersCpu)}, load generator ${perMessage(clientCpu)} (${(result.elapsedMs / 1000).toFixed(1)} s)`);
+console.log(`CPU per ${churn ? 'connect' : 'message'}: gateway ${perMessage(gatewayCpu)}, handler instances ${perMessage(handlersCpu)}, load generator ${perMessage(clientCpu)} (${(result.elapsedMs / 1000).toFixed(1)} s)`);
 const gatewaySystem = cpuAfter.server.processSystem - cpuBefore.server.processSystem;
 const handlersSystem = cpuAfter.server.descendantsSystem - cpuBefore.server.descendantsSystem;
 const clientSystem = cpuAfter.all.descendantsSystem - cpuBefore.all.descendantsSystem - gatewaySystem - handlersSystem;

@@ -70,4 +70,30 @@ describe('matchesWildcard', () => {
     expect(matchesWildcard('$connect', '$connect', false)).toBe(true);
     expect(matchesWildcard('(x)+', '(x)+', false)).toBe(true);
   });
+
+  it('matches several stars, stars that must give back characters, and empty runs', () => {
+    expect(matchesWildcard('a*b*c', 'axxbyyc', false)).toBe(true);
+    expect(matchesWildcard('a*b*c', 'axxbyy', false)).toBe(false);
+    expect(matchesWildcard('*/$connect', 'api/dev/$connect', false)).toBe(true);
+    expect(matchesWildcard('a*a*a', 'aaaa', false)).toBe(true);
+    expect(matchesWildcard('a**', 'a', false)).toBe(true);
+    expect(matchesWildcard('?', '', false)).toBe(false);
+    expect(matchesWildcard('*?', '', false)).toBe(false);
+    expect(matchesWildcard('*?', 'x', false)).toBe(true);
+    expect(matchesWildcard('ab', 'abc', false)).toBe(false);
+    expect(matchesWildcard('ab*', 'AB', false)).toBe(false);
+    expect(matchesWildcard('ab*', 'AB', true)).toBe(true);
+    expect(matchesWildcard('line*end', 'line\nend', false)).toBe(true);
+  });
+
+  it('agrees with the regular expression IAM wildcards stand for, on every short pattern and value', () => {
+    const expand = (alphabet: string, length: number): string[] =>
+      length === 0 ? [''] : expand(alphabet, length - 1).flatMap((rest) => [...alphabet].map((char) => char + rest));
+    const upTo = (alphabet: string, max: number) => Array.from({ length: max + 1 }, (_, n) => expand(alphabet, n)).flat();
+    const values = upTo('ab', 4);
+    for (const pattern of upTo('ab*?', 4)) {
+      const reference = new RegExp(`^${pattern.replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
+      for (const value of values) expect([pattern, value, matchesWildcard(pattern, value, false)]).toEqual([pattern, value, reference.test(value)]);
+    }
+  });
 });

@@ -52,11 +52,36 @@ function toList(value: unknown): string[] {
   return list.filter((item): item is string => typeof item === 'string');
 }
 
-/** IAM wildcards: `*` any run of characters (including `/` and `:`), `?` exactly one. Actions ignore case. */
+/**
+ * IAM wildcards: `*` any run of characters (including `/` and `:`), `?` exactly one. Actions ignore case.
+ * Matched without building a regular expression (one per statement and connect showed in profiles): greedy,
+ * going back only to the last `*`, which is enough for `*` and `?` and never exponential.
+ */
 export function matchesWildcard(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const source = pattern
-    .split('')
-    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(value);
+  if (ignoreCase) {
+    pattern = pattern.toLowerCase();
+    value = value.toLowerCase();
+  }
+  if (!pattern.includes('*') && !pattern.includes('?')) return pattern === value;
+  let p = 0;
+  let v = 0;
+  let star = -1;
+  let resumeAt = 0;
+  while (v < value.length) {
+    const char = pattern[p];
+    if (char === '*') {
+      star = p++;
+      resumeAt = v;
+    } else if (char !== undefined && (char === '?' || char === value[v])) {
+      p++;
+      v++;
+    } else if (star >= 0) {
+      p = star + 1;
+      v = ++resumeAt;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
 }
