@@ -90,6 +90,14 @@ describe('createNodeInvoker: context, environment and logs', () => {
     expect(context.remaining).toBeLessThanOrEqual(3000);
   });
 
+  it("keeps the platform's function name in later contexts when a handler changes AWS_LAMBDA_FUNCTION_NAME", async () => {
+    // docs/runtime.md: the context's environment fields are read once; the handler's change stays its own.
+    const first = await invoker.invoke('context', { setFunctionName: 'renamed-by-handler' });
+    const second = await invoker.invoke('context', {});
+    expect(first.ok && first.value).toMatchObject({ functionName: 'chat-dev-context', envFunctionName: 'renamed-by-handler' });
+    expect(second.ok && second.value).toMatchObject({ functionName: 'chat-dev-context', envFunctionName: 'renamed-by-handler' });
+  });
+
   it('generates a request id when the caller gives none', async () => {
     const result = await invoker.invoke('context', {});
     expect(result.ok && (result.value as { awsRequestId: string }).awsRequestId).toMatch(
