@@ -9,6 +9,7 @@
 import { createLambdaContext, type CallbackControls } from './create-lambda-context.js';
 import { InitFailure, loadHandler, type LambdaHandler } from './load-handler.js';
 import { CPU_REPORT_INTERVAL_MS, type ChildMessage, type InitMessage, type InvocationRequest, type LambdaError, type ParentMessage } from './protocol.js';
+import { certainlyWithinLimit, MAX_RESPONSE_BYTES } from './response-size.js';
 import { toLambdaError, toRuntimeError } from './to-lambda-error.js';
 
 interface Invocation {
@@ -63,35 +64,34 @@ function startNext(): void {
   if (next) invoke(next);
 }
 
-function serialize(value: unknown): { ok: true; text?: string } | { ok: false } {
+/** The size of a result's JSON text in bytes (undefined when JSON has no text for it), or 'unencodable'. */
+function measure(value: unknown): number | undefined | 'unencodable' {
   try {
-    return { ok: true, text: value === undefined ? undefined : JSON.stringify(value) };
+    const text = JSON.stringify(value) as string | undefined;
+    return text === undefined ? undefined : Buffer.byteLength(text);
   } catch {
-    return { ok: false };
+    return 'unencodable';
   }
 }
 
-/** Lambda's limit on a synchronous invocation's response, in bytes. */
-const MAX_RESPONSE_BYTES = 6_291_556;
-
 function complete(invocation: Invocation, result: unknown): void {
-  const serialized = serialize(result);
-  const bytes = serialized.ok && serialized.text !== undefined ? Buffer.byteLength(serialized.text) : 0;
-  if (bytes > MAX_RESPONSE_BYTES) {
-    const error = {
-      errorType: 'Function.ResponseSizeTooLarge',
-      errorMessage: `Response payload size (${bytes} bytes) exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
-    };
-    finish(invocation, { type: 'result', awsRequestId: invocation.awsRequestId, ok: false, error });
-  } else if (serialized.ok) {
-    // The value itself, not its text: the channel's encoding is then the only one the gateway parses.
-    const message: ChildMessage = { type: 'result', awsRequestId: invocation.awsRequestId, ok: true };
-    if (serialized.text !== undefined) message.value = result;
-    finish(invocation, message);
-  } else {
-    const error = toLambdaError(new Error('Unable to stringify response body'));
-    finish(invocation, { type: 'result', awsRequestId: invocation.awsRequestId, ok: false, error });
+  let hasText = result !== undefined;
+  if (hasText && !certainlyWithinLimit(result)) {
+    const bytes = measure(result);
+    if (bytes === 'unencodable') return postError(invocation, new Error('Unable to stringify response body'));
+    if (bytes !== undefined && bytes > MAX_RESPONSE_BYTES) {
+      const error = {
+        errorType: 'Function.ResponseSizeTooLarge',
+        errorMessage: `Response payload size (${bytes} bytes) exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+      };
+      return finish(invocation, { type: 'result', awsRequestId: invocation.awsRequestId, ok: false, error });
+    }
+    hasText = bytes !== undefined;
   }
+  // The value itself, not its text: the channel's encoding is then the only one the gateway parses.
+  const message: ChildMessage = { type: 'result', awsRequestId: invocation.awsRequestId, ok: true };
+  if (hasText) message.value = result;
+  finish(invocation, message);
 }
 
 function postError(invocation: Invocation, error: unknown): void {
