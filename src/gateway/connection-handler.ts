@@ -1,6 +1,7 @@
 import type { RawData, WebSocket } from 'ws';
 import { buildDisconnectEvent, buildMessageEvent, type ConnectionContext } from './events.js';
 import { invokeSafely, type GatewayState, type LiveConnection } from './gateway-state.js';
+import type { RequestRecord } from './logs/request-record.js';
 import { describeInvokeFailure, startRequestRecord } from './request-records.js';
 import { selectRoute } from './route-selection.js';
 import { isSendBufferFull } from './send-buffer.js';
@@ -77,42 +78,55 @@ async function routeMessage(state: GatewayState, live: LiveConnection, body: str
   // Not awaited: the route and the invocation do not depend on it (one async step less per message).
   state.registry.touch(context.connectionId, started).catch(() => undefined);
   const routeKey = selectRoute(state.expression, body, state.routeKeys);
-  const record = startRequestRecord(context, 'MESSAGE', routeKey ?? '$default', requestId, started);
-  record.messageId = messageId;
-  record.requestBody = body;
+  // Only built when someone reads it (logs on): per message, it is work nobody else sees.
+  const record = state.recording ? startRequestRecord(context, 'MESSAGE', routeKey ?? '$default', requestId, started) : undefined;
+  if (record) {
+    record.messageId = messageId;
+    record.requestBody = body;
+  }
   const finish = (frame?: string) => {
+    let dropped: RequestRecord['droppedFrame'];
     if (frame !== undefined && live.ws.readyState === live.ws.OPEN) {
       if (isSendBufferFull(state.limits, live.ws)) {
-        record.droppedFrame = { bufferedBytes: live.ws.bufferedAmount };
+        dropped = { bufferedBytes: live.ws.bufferedAmount };
       } else {
         live.ws.send(frame);
         live.activeAt = state.timers.now;
       }
     }
+    if (!record) return;
+    if (dropped) record.droppedFrame = dropped;
     if (frame !== undefined) record.responseBody = frame;
     record.durationMs = state.clock() - started;
     state.observe(record);
   };
 
   if (routeKey === undefined) {
-    record.status = 403;
-    record.error = { message: 'Forbidden' };
+    if (record) {
+      record.status = 403;
+      record.error = { message: 'Forbidden' };
+    }
     finish(formatErrorFrame('Forbidden', context.connectionId, requestId));
     return;
   }
   const route = state.routes.get(routeKey)!;
-  record.functionKey = route.functionKey;
   const event = buildMessageEvent({ connection: context, request: { requestId, requestTimeEpoch: started }, routeKey, messageId, body });
   const result = await invokeSafely(state, route.functionKey, event);
   if (!result.ok) {
-    record.status = 500;
-    record.error = { message: 'Internal server error', responseType: result.kind === 'timeout' ? 'INTEGRATION_TIMEOUT' : 'INTEGRATION_FAILURE' };
-    record.integration = { status: 500, latency: result.durationMs, error: describeInvokeFailure(result) };
+    if (record) {
+      record.functionKey = route.functionKey;
+      record.status = 500;
+      record.error = { message: 'Internal server error', responseType: result.kind === 'timeout' ? 'INTEGRATION_TIMEOUT' : 'INTEGRATION_FAILURE' };
+      record.integration = { status: 500, latency: result.durationMs, error: describeInvokeFailure(result) };
+    }
     finish(formatErrorFrame('Internal server error', context.connectionId, requestId));
     return;
   }
   const value = result.value as { statusCode?: unknown; body?: unknown } | null | undefined;
-  record.integration = { status: typeof value?.statusCode === 'number' ? value.statusCode : 200, latency: result.durationMs };
+  if (record) {
+    record.functionKey = route.functionKey;
+    record.integration = { status: typeof value?.statusCode === 'number' ? value.statusCode : 200, latency: result.durationMs };
+  }
   finish(route.routeResponseSelectionExpression ? routeResponseFrame(value) : undefined);
 }
 

@@ -141,6 +141,7 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
     live,
     fallbackDomainName: () => `${displayHost(host)}:${bound?.port ?? options.port ?? 3001}`,
     observe: (record) => emitRecord(observers, record),
+    recording: observers.length > 0,
     observeManagement: (record) => {
       try {
         options.onManagementRequest?.(record);

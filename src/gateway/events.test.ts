@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildConnectEvent, buildDisconnectEvent, buildMessageEvent, buildTraceId, type ConnectionContext } from './events.js';
-import { createIdGenerator, deriveApiId } from './ids.js';
+import { randomBytes } from 'node:crypto';
+import { createIdGenerator, deriveApiId, toAwsId } from './ids.js';
 import { formatRequestTime } from './request-time.js';
 
 const captured = (name: string) =>
@@ -124,6 +125,16 @@ describe('ids and times', () => {
     }
     expect(seen.size).toBe(200);
     expect(captured('connect').requestContext.connectionId).toMatch(/^[A-Za-z0-9_-]{15}=$/);
+  });
+
+  it('encodes 11 bytes as base64url with its padding, from any offset', () => {
+    for (let i = 0; i < 500; i++) {
+      const bytes = randomBytes(20);
+      const offset = i % 10;
+      expect(toAwsId(bytes, offset)).toBe(`${bytes.subarray(offset, offset + 11).toString('base64url')}=`);
+    }
+    expect(toAwsId(new Uint8Array(11))).toBe('AAAAAAAAAAAAAAA=');
+    expect(toAwsId(new Uint8Array(11).fill(255))).toBe('______________8=');
   });
 
   it('derives a stable 10-character lower-case api id', () => {

@@ -47,6 +47,8 @@ export interface GatewayState {
   /** `host:port` of the listening gateway, for events when a client sent no Host header. */
   fallbackDomainName(): string;
   observe(record: RequestRecord): void;
+  /** Whether anyone observes request records (logs on); without observers, messages build none. */
+  recording: boolean;
   observeManagement(record: ManagementRecord): void;
   /** Tracks work (handshakes, invocations) that `close()` waits for. */
   track<T>(work: Promise<T>): Promise<T>;

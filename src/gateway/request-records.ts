@@ -31,11 +31,21 @@ export function startRequestRecord(
     status: 200,
     durationMs: 0,
   };
-  if (eventType !== 'CONNECT' && connection.authorizer) {
-    const { principalId, ...context } = connection.authorizer;
-    record.authorizer = { context, ...(principalId !== undefined ? { principalId: String(principalId) } : {}) };
-  }
+  if (eventType !== 'CONNECT' && connection.authorizer) record.authorizer = authorizerRecordOf(connection.authorizer);
   return record;
+}
+
+/** One per connection, shared by its records: observers only read them. */
+const authorizerRecords = new WeakMap<object, NonNullable<RequestRecord['authorizer']>>();
+
+function authorizerRecordOf(authorizer: NonNullable<ConnectionContext['authorizer']>): NonNullable<RequestRecord['authorizer']> {
+  let cached = authorizerRecords.get(authorizer);
+  if (!cached) {
+    const { principalId, ...context } = authorizer;
+    cached = { context, ...(principalId !== undefined ? { principalId: String(principalId) } : {}) };
+    authorizerRecords.set(authorizer, cached);
+  }
+  return cached;
 }
 
 /** `$context.integration.error` of a failed invocation: Lambda's error type and message. */
