@@ -38,7 +38,7 @@ const cpuAfter = { server: measureTreeCpu(server.pid), all: measureTreeCpu(proce
 const unit = churn ? 'connects' : 'msg';
 console.log(`${action} C=${connections}: ${result.perSecond.toFixed(0)} ${unit}/s, p50 ${result.p50?.toFixed(1)} ms, p99 ${result.p99?.toFixed(1)} ms, lost ${result.lost ?? 0}`);
 // Where the CPU went, per message: the gateway process, its handler instances, and the load generator.
-const perMessage = (seconds) => `${((seconds * 1e6) / (result.perSecond * result.elapsedMs / 1000)).toFixed(0)} µs`;
+const perMessage = (seconds) => `${((seconds * 1e6) / (result.perSecond * result.elapsedMs / 1000)).toFixed(1)} µs`;
 const gatewayCpu = cpuAfter.server.process - cpuBefore.server.process;
 const handlersCpu = cpuAfter.server.descendants - cpuBefore.server.descendants;
 const clientCpu = cpuAfter.all.descendants - cpuBefore.all.descendants - gatewayCpu - handlersCpu;

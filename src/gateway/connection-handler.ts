@@ -1,4 +1,5 @@
 import type { RawData, WebSocket } from 'ws';
+import { encodeMessageEvent, encodeMessageEventParts } from './encode-message-event.js';
 import { buildDisconnectEvent, buildMessageEvent, type ConnectionContext } from './events.js';
 import { invokeSafely, type GatewayState, type LiveConnection } from './gateway-state.js';
 import type { RequestRecord } from './logs/request-record.js';
@@ -110,8 +111,12 @@ async function routeMessage(state: GatewayState, live: LiveConnection, body: str
     return;
   }
   const route = state.routes.get(routeKey)!;
-  const event = buildMessageEvent({ connection: context, request: { requestId, requestTimeEpoch: started }, routeKey, messageId, body });
-  const result = await invokeSafely(state, route.functionKey, event);
+  const input = { connection: context, request: { requestId, requestTimeEpoch: started }, routeKey, messageId, body };
+  const result = await invokeSafely(state, (invoker, options) =>
+    invoker.invokeEncoded
+      ? invoker.invokeEncoded(route.functionKey, encodeMessageEvent((live.messageEventParts ??= encodeMessageEventParts(context)), input), options)
+      : invoker.invoke(route.functionKey, buildMessageEvent(input), options),
+  );
   if (!result.ok) {
     if (record) {
       record.functionKey = route.functionKey;
@@ -153,7 +158,7 @@ export async function runDisconnect(state: GatewayState, context: ConnectionCont
       disconnectStatusCode: code,
       disconnectReason: reason,
     });
-    const result = await invokeSafely(state, route.functionKey, event);
+    const result = await invokeSafely(state, (invoker, options) => invoker.invoke(route.functionKey, event, options));
     if (!result.ok) {
       record.status = 500;
       record.error = { message: 'Internal server error' };

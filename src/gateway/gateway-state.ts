@@ -1,9 +1,10 @@
 import type { WebSocket } from 'ws';
 import type { RouteModel, ServiceModel } from '../config/model.js';
 import type { ConnectionRegistry } from '../registry/connection-registry.js';
-import type { InvokeResult, Invoker } from '../runtime/invoker.js';
+import type { InvokeOptions, InvokeResult, Invoker } from '../runtime/invoker.js';
 import type { RequestObserver, RequestRecord } from './logs/request-record.js';
 import type { ConnectionContext } from './events.js';
+import type { MessageEventParts } from './encode-message-event.js';
 import type { IdGenerator } from './ids.js';
 import type { ConnectionTimers } from './connection-timers.js';
 import type { GatewayLimits } from './limits.js';
@@ -22,6 +23,8 @@ export interface LiveConnection {
   activeAt: number;
   /** Scaled time the connection opened, for the maximum duration. */
   openedAt: number;
+  /** Its MESSAGE events' JSON between the per-message values, once an invoker takes encoded events. */
+  messageEventParts?: MessageEventParts;
 }
 
 /** Everything the handshake, the message router and the management API share. */
@@ -55,10 +58,13 @@ export interface GatewayState {
   closing: boolean;
 }
 
-/** Invokes a function; an invoker bug becomes a failure result instead of a rejection. */
-export async function invokeSafely(state: GatewayState, functionKey: string, event: unknown): Promise<InvokeResult> {
+/**
+ * Invokes a function through `call`, with the gateway's integration deadline; an invoker bug becomes a failure
+ * result instead of a rejection.
+ */
+export async function invokeSafely(state: GatewayState, call: (invoker: Invoker, options: InvokeOptions) => Promise<InvokeResult>): Promise<InvokeResult> {
   try {
-    return await state.invoker.invoke(functionKey, event, { deadlineMs: state.limits.integrationTimeoutMs });
+    return await call(state.invoker, { deadlineMs: state.limits.integrationTimeoutMs });
   } catch (err) {
     const error = err instanceof Error ? err : new Error(String(err));
     return { ok: false, kind: 'crash', error: { errorType: error.name, errorMessage: error.message }, durationMs: 0 };

@@ -179,7 +179,7 @@ async function decideConnect(
 
   record.functionKey = route.functionKey;
   const event = buildConnectEvent({ ...eventInput, integrationLatency });
-  const result = await state.track(invokeSafely(state, route.functionKey, event));
+  const result = await state.track(invokeSafely(state, (invoker, options) => invoker.invoke(route.functionKey, event, options)));
   if (!result.ok) {
     record.integration = { status: 502, latency: result.durationMs, error: describeInvokeFailure(result) };
     return { accept: false, status: 502, headers: [], body: '{"message": "Internal server error"}', error: 'Internal server error' };

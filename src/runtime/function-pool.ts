@@ -4,14 +4,14 @@ import type { FunctionModel } from '../config/model.js';
 import { createLogStreamName } from './build-lambda-environment.js';
 import { compileTypescriptHandler } from './compile-typescript-handler.js';
 import { CpuPressure } from './cpu-pressure.js';
-import { HandlerInstance, type InitOutcome } from './handler-instance.js';
+import { HandlerInstance, type InitOutcome, type QueuedInvocation } from './handler-instance.js';
 import type { InvokeOptions, InvokeResult } from './invoker.js';
 import { buildExitError, buildTimeoutError } from './lambda-failures.js';
 import { locateRunner } from './locate-runner.js';
 import type { HandlerLogEntry } from './node-invoker.js';
 import type { HandlerReference } from './parse-handler.js';
 import { resolveHandlerModule, type ModulePlan } from './resolve-handler-module.js';
-import type { InitMessage, InvocationRequest, LambdaError } from './runner/protocol.js';
+import type { InitMessage, LambdaError } from './runner/protocol.js';
 
 /** Lambda's limit on the init phase (module loading) of an on-demand execution environment. */
 export const INIT_TIMEOUT_MS = 10_000;
@@ -110,7 +110,17 @@ export class FunctionPool {
 
   constructor(private readonly options: FunctionPoolOptions) {}
 
-  async invoke(event: unknown, invokeOptions: InvokeOptions = {}): Promise<InvokeResult> {
+  invoke(event: unknown, invokeOptions: InvokeOptions = {}): Promise<InvokeResult> {
+    // The instance encodes the event; one it cannot encode fails there alone (`HandlerInstance.flush`).
+    return this.run({ event: event === undefined ? null : event }, invokeOptions);
+  }
+
+  /** `invoke` with the event already JSON text (see `Invoker.invokeEncoded`). */
+  invokeEncoded(eventJson: string, invokeOptions: InvokeOptions = {}): Promise<InvokeResult> {
+    return this.run({ eventJson }, invokeOptions);
+  }
+
+  private async run(payload: Omit<QueuedInvocation, 'awsRequestId'>, invokeOptions: InvokeOptions): Promise<InvokeResult> {
     const started = performance.now();
     const awsRequestId = invokeOptions.awsRequestId ?? randomUUID();
     const deadlineAt = invokeOptions.deadlineMs === undefined ? Infinity : started + invokeOptions.deadlineMs;
@@ -125,8 +135,7 @@ export class FunctionPool {
     const timedOut = (limitMs = functionTimeoutMs) =>
       fail('timeout', buildTimeoutError(awsRequestId, Math.min(limitMs, invokeOptions.deadlineMs ?? Infinity)));
 
-    // The channel encodes the event; one it cannot encode is answered by the instance (`HandlerInstance.flush`).
-    const request: InvocationRequest = { awsRequestId, event: event === undefined ? null : event };
+    const request: QueuedInvocation = { awsRequestId, ...payload };
     const limits = { functionTimeoutMs, deadlineAt };
 
     // More than one pass when the invocation is handed back unstarted (its instance ended, or was slow to get to it).

@@ -1,8 +1,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { HandlerLogEntry } from './node-invoker.js';
-import type { ChildMessage, InitMessage, InvocationRequest, LambdaError, ResultMessage } from './runner/protocol.js';
+import { INVOCATIONS_FD, type ChildMessage, type InitMessage, type LambdaError, type ResultMessage } from './runner/protocol.js';
 
 const GROUP_KILL = process.platform !== 'win32';
 
@@ -70,8 +71,15 @@ export interface RunLimits {
  */
 export const RECALL_AFTER_MS = 20;
 
+/** One invocation for the runner: its event as an object, or already as JSON text (`Invoker.invokeEncoded`). */
+export interface QueuedInvocation {
+  awsRequestId: string;
+  event?: unknown;
+  eventJson?: string;
+}
+
 interface Pending {
-  request: InvocationRequest;
+  request: QueuedInvocation;
   limits: RunLimits;
   resolve(outcome: RunOutcome): void;
   /** Written to the runner (otherwise still in the outbox). */
@@ -92,6 +100,8 @@ interface Pending {
  */
 export class HandlerInstance {
   readonly child: ChildProcess;
+  /** The runner's `INVOCATIONS_FD`. */
+  private readonly invocationsPipe: Writable;
   /** Settles once the process has exited and its IPC channel is drained. */
   readonly exited: Promise<ExitOutcome>;
   readonly ready: Promise<InitOutcome>;
@@ -122,12 +132,16 @@ export class HandlerInstance {
       cwd: options.cwd,
       env: options.env,
       execArgv: options.execArgv,
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // The IPC channel, then the invocations pipe at the runner's INVOCATIONS_FD.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
       serialization: 'json',
       // Its own process group: Ctrl-C in the terminal reaches the gateway only (which then runs $disconnect
       // handlers on live instances), and a kill takes the processes the handler started along.
       detached: GROUP_KILL,
     });
+    this.invocationsPipe = this.child.stdio[INVOCATIONS_FD] as Writable;
+    // A write to a process that just ended fails here; its exit settles what the write carried.
+    this.invocationsPipe.on('error', ignoreSendError);
     this.ready = new Promise((resolve) => (this.settleReady = resolve));
     for (const stream of ['stdout', 'stderr'] as const) {
       const lines = createInterface({ input: this.child[stream]!, crlfDelay: Infinity });
@@ -204,7 +218,7 @@ export class HandlerInstance {
   }
 
   /** Queue one invocation (after any reserved by `reserve`); settles with its outcome. */
-  run(request: InvocationRequest, limits: RunLimits): Promise<RunOutcome> {
+  run(request: QueuedInvocation, limits: RunLimits): Promise<RunOutcome> {
     this.unreserve();
     if (this.dying || !this.isAlive) return Promise.resolve({ type: 'recalled' });
     return new Promise((resolve) => {
@@ -253,20 +267,26 @@ export class HandlerInstance {
   private flush(): void {
     this.flushScheduled = false;
     if (this.outbox.length === 0 || this.dying) return;
-    let entries = this.outbox;
+    const entries = this.outbox;
     this.outbox = [];
-    for (const entry of entries) entry.sent = true;
-    if (this.send({ type: 'invoke', invocations: entries.map((entry) => entry.request) })) return;
-    // The channel could not encode the message (a cyclic or BigInt event from a library caller): those events
-    // fail alone, the others go on.
-    entries = entries.filter((entry) => !this.rejectIfUnencodable(entry));
-    if (entries.length > 0) this.send({ type: 'invoke', invocations: entries.map((entry) => entry.request) });
+    let batch = '';
+    for (const entry of entries) {
+      const eventJson = entry.request.eventJson ?? this.encodeEvent(entry);
+      if (eventJson === undefined) continue;
+      entry.sent = true;
+      batch += `${batch === '' ? '' : ','}{"awsRequestId":${JSON.stringify(entry.request.awsRequestId)},"event":${eventJson}}`;
+    }
+    // One line (`InvocationBatch`) for all of them: one write, one wake-up of the runner.
+    if (batch !== '') this.invocationsPipe.write(`{"invocations":[${batch}]}\n`);
   }
 
-  private rejectIfUnencodable(entry: Pending): boolean {
+  /**
+   * The event's JSON text. An event JSON cannot encode (cyclic, or a BigInt: only a library caller can pass one)
+   * fails alone with Lambda's error for an unreadable payload, and the others go on.
+   */
+  private encodeEvent(entry: Pending): string | undefined {
     try {
-      JSON.stringify(entry.request.event);
-      return false;
+      return JSON.stringify(entry.request.event) ?? 'null';
     } catch (err) {
       const wasHead = this.pending[0] === entry;
       this.pending = this.pending.filter((pending) => pending !== entry);
@@ -274,20 +294,17 @@ export class HandlerInstance {
       entry.resolve({ type: 'result', awsRequestId: entry.request.awsRequestId, ok: false, error });
       if (wasHead && this.pending.length > 0) this.startHead();
       this.options.onSettled(this);
-      return true;
+      return undefined;
     }
   }
 
-  /** False when the message could not be written (the channel is closed, or the message cannot be encoded). */
-  private send(message: object): boolean {
+  private send(message: object): void {
     try {
       // With a callback, a send to a process that just exited fails there instead of as an 'error' event, which
       // would otherwise stand in for the exit and lose its code (`exit status 3` became "without a reason").
       this.child.send(message, ignoreSendError);
-      return true;
     } catch {
       // The channel closed under us: the exit settles what is pending.
-      return false;
     }
   }
 

@@ -127,18 +127,20 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
   }
 
   let closing: Promise<void> | undefined;
+  const poolOf = (functionKey: string): FunctionPool | LambdaError => {
+    const pool = pools.get(functionKey);
+    if (closing) return { errorType: 'ServiceException', errorMessage: 'the invoker is closed' };
+    return pool ?? { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${arnOf(functionKey)}` };
+  };
   return {
     // Not async: the pool's promise is handed on as it is (an async wrapper costs two more microtask turns per invocation).
     invoke(functionKey, event, invokeOptions) {
-      const pool = pools.get(functionKey);
-      if (closing) {
-        return Promise.resolve(failure({ errorType: 'ServiceException', errorMessage: 'the invoker is closed' }));
-      }
-      if (!pool) {
-        return Promise.resolve(failure({ errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${arnOf(functionKey)}` }));
-      }
-      if (!(pool instanceof FunctionPool)) return Promise.resolve(failure(pool));
-      return pool.invoke(event, invokeOptions);
+      const pool = poolOf(functionKey);
+      return pool instanceof FunctionPool ? pool.invoke(event, invokeOptions) : Promise.resolve(failure(pool));
+    },
+    invokeEncoded(functionKey, eventJson, invokeOptions) {
+      const pool = poolOf(functionKey);
+      return pool instanceof FunctionPool ? pool.invokeEncoded(eventJson, invokeOptions) : Promise.resolve(failure(pool));
     },
     close() {
       closing ??= (async () => {

@@ -8,7 +8,8 @@
  */
 import { createLambdaContext, type CallbackControls } from './create-lambda-context.js';
 import { InitFailure, loadHandler, type LambdaHandler } from './load-handler.js';
-import { CPU_REPORT_INTERVAL_MS, type ChildMessage, type InitMessage, type InvocationRequest, type LambdaError, type ParentMessage } from './protocol.js';
+import { Socket } from 'node:net';
+import { CPU_REPORT_INTERVAL_MS, INVOCATIONS_FD, type ChildMessage, type InitMessage, type InvocationBatch, type InvocationRequest, type LambdaError, type ParentMessage } from './protocol.js';
 import { certainlyWithinLimit, MAX_RESPONSE_BYTES } from './response-size.js';
 import { toLambdaError, toRuntimeError } from './to-lambda-error.js';
 
@@ -185,10 +186,26 @@ process.on('beforeExit', () => {
 // The invoker went away: an orphaned instance must not linger.
 process.on('disconnect', () => process.exit(0));
 process.on('message', (message: ParentMessage) => {
-  if (message.type === 'invoke') {
-    queue.push(...message.invocations);
-    startNext();
-  } else if (message.type === 'recall') {
+  if (message.type === 'recall') {
     send({ type: 'recalled', awsRequestIds: queue.splice(0).map((request) => request.awsRequestId) });
   } else if (message.type === 'init' && !ready) void initialize(message);
 });
+
+const invocations = new Socket({ fd: INVOCATIONS_FD, readable: true, writable: false });
+// The IPC channel alone keeps an idle instance alive (and is unref'd while a handler runs, for `beforeExit`).
+invocations.unref();
+invocations.setEncoding('utf8');
+let partialLine = '';
+invocations.on('data', (chunk: string) => {
+  let start = 0;
+  for (let end = chunk.indexOf('\n'); end >= 0; end = chunk.indexOf('\n', start)) {
+    const line = partialLine + chunk.slice(start, end);
+    partialLine = '';
+    start = end + 1;
+    for (const request of (JSON.parse(line) as InvocationBatch).invocations) queue.push(request);
+  }
+  partialLine += chunk.slice(start);
+  startNext();
+});
+// The invoker closed its end: it is going away, and the IPC channel's `disconnect` ends this process.
+invocations.on('error', () => {});

@@ -1,4 +1,11 @@
-/** Messages between the invoker (parent) and a handler instance's runner (child), over the IPC channel. */
+/**
+ * Messages between the invoker (parent) and a handler instance's runner (child). Invocations travel on a pipe of
+ * their own (`INVOCATIONS_FD`), one JSON line per batch, which the invoker writes as text: Node's IPC channel
+ * can only send objects, which it encodes again. Everything else goes over the IPC channel.
+ */
+
+/** The runner's file descriptor from which it reads invocation batches (`InvocationBatch`, one per line). */
+export const INVOCATIONS_FD = 4;
 
 /** How the runner loads the user's module: `require` (CommonJS) or `import` (ES module). */
 export type ModuleLoader = 'require' | 'import';
@@ -9,7 +16,7 @@ export interface LambdaError {
   trace?: string[];
 }
 
-export type ParentMessage = InitMessage | InvokeMessage | RecallMessage;
+export type ParentMessage = InitMessage | RecallMessage;
 
 export interface InitMessage {
   type: 'init';
@@ -30,19 +37,14 @@ export interface InitMessage {
 /** One invocation. The runner runs them one at a time, in the order received. */
 export interface InvocationRequest {
   awsRequestId: string;
-  /**
-   * The event itself: the channel's JSON encoding is its only one (a JSON text inside the message was encoded
-   * twice and parsed twice, which showed in profiles).
-   */
   event: unknown;
 }
 
 /**
- * Invocations for the runner's queue, several per message when the invoker had several ready at once: one
- * write and one wake-up of the instance for all of them.
+ * One line of the invocations pipe: the invocations the invoker had ready at once, in one write and one wake-up
+ * of the instance.
  */
-export interface InvokeMessage {
-  type: 'invoke';
+export interface InvocationBatch {
   invocations: InvocationRequest[];
 }
 
