@@ -81,11 +81,8 @@ async function routeMessage(state: GatewayState, live: LiveConnection, body: str
   const routeKey = selectRoute(state.expression, body, state.routeKeys);
   // Only built when someone reads it (logs on): per message, it is work nobody else sees.
   const record = state.recording ? startRequestRecord(context, 'MESSAGE', routeKey ?? '$default', requestId, started) : undefined;
-  if (record) {
-    record.messageId = messageId;
-    record.requestBody = body;
-  }
-  const finish = (frame?: string) => {
+  type Outcome = Partial<Pick<RequestRecord, 'functionKey' | 'status' | 'error' | 'integration'>>;
+  const finish = (frame: string | undefined, outcome: Outcome) => {
     let dropped: RequestRecord['droppedFrame'];
     if (frame !== undefined && live.ws.readyState === live.ws.OPEN) {
       if (isSendBufferFull(state.limits, live.ws)) {
@@ -96,43 +93,37 @@ async function routeMessage(state: GatewayState, live: LiveConnection, body: str
       }
     }
     if (!record) return;
+    Object.assign(record, outcome, { messageId, requestBody: body, durationMs: state.clock() - started });
     if (dropped) record.droppedFrame = dropped;
     if (frame !== undefined) record.responseBody = frame;
-    record.durationMs = state.clock() - started;
     state.observe(record);
   };
 
   if (routeKey === undefined) {
-    if (record) {
-      record.status = 403;
-      record.error = { message: 'Forbidden' };
-    }
-    finish(formatErrorFrame('Forbidden', context.connectionId, requestId));
+    finish(formatErrorFrame('Forbidden', context.connectionId, requestId), { status: 403, error: { message: 'Forbidden' } });
     return;
   }
-  const route = state.routes.get(routeKey)!;
+  const { functionKey, routeResponseSelectionExpression } = state.routes.get(routeKey)!;
   const input = { connection: context, request: { requestId, requestTimeEpoch: started }, routeKey, messageId, body };
   const result = await invokeSafely(state, (invoker, options) =>
     invoker.invokeEncoded
-      ? invoker.invokeEncoded(route.functionKey, encodeMessageEvent((live.messageEventParts ??= encodeMessageEventParts(context)), input), options)
-      : invoker.invoke(route.functionKey, buildMessageEvent(input), options),
+      ? invoker.invokeEncoded(functionKey, encodeMessageEvent((live.messageEventParts ??= encodeMessageEventParts(context)), input), options)
+      : invoker.invoke(functionKey, buildMessageEvent(input), options),
   );
   if (!result.ok) {
-    if (record) {
-      record.functionKey = route.functionKey;
-      record.status = 500;
-      record.error = { message: 'Internal server error', responseType: result.kind === 'timeout' ? 'INTEGRATION_TIMEOUT' : 'INTEGRATION_FAILURE' };
-      record.integration = { status: 500, latency: result.durationMs, error: describeInvokeFailure(result) };
-    }
-    finish(formatErrorFrame('Internal server error', context.connectionId, requestId));
+    finish(formatErrorFrame('Internal server error', context.connectionId, requestId), {
+      functionKey,
+      status: 500,
+      error: { message: 'Internal server error', responseType: result.kind === 'timeout' ? 'INTEGRATION_TIMEOUT' : 'INTEGRATION_FAILURE' },
+      integration: { status: 500, latency: result.durationMs, error: describeInvokeFailure(result) },
+    });
     return;
   }
   const value = result.value as { statusCode?: unknown; body?: unknown } | null | undefined;
-  if (record) {
-    record.functionKey = route.functionKey;
-    record.integration = { status: typeof value?.statusCode === 'number' ? value.statusCode : 200, latency: result.durationMs };
-  }
-  finish(route.routeResponseSelectionExpression ? routeResponseFrame(value) : undefined);
+  finish(routeResponseSelectionExpression ? routeResponseFrame(value) : undefined, {
+    functionKey,
+    integration: { status: typeof value?.statusCode === 'number' ? value.statusCode : 200, latency: result.durationMs },
+  });
 }
 
 /** With a `$default` route response, the handler's `body` is the frame; its statusCode is ignored. */

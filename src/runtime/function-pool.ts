@@ -111,16 +111,16 @@ export class FunctionPool {
   constructor(private readonly options: FunctionPoolOptions) {}
 
   invoke(event: unknown, invokeOptions: InvokeOptions = {}): Promise<InvokeResult> {
-    // The instance encodes the event; one it cannot encode fails there alone (`HandlerInstance.flush`).
-    return this.run({ event: event === undefined ? null : event }, invokeOptions);
+    // The instance encodes the event; one it cannot encode fails there alone (`HandlerInstance.encodeEvent`).
+    return this.invokeWith({ event: event === undefined ? null : event }, invokeOptions);
   }
 
   /** `invoke` with the event already JSON text (see `Invoker.invokeEncoded`). */
   invokeEncoded(eventJson: string, invokeOptions: InvokeOptions = {}): Promise<InvokeResult> {
-    return this.run({ eventJson }, invokeOptions);
+    return this.invokeWith({ eventJson }, invokeOptions);
   }
 
-  private async run(payload: Omit<QueuedInvocation, 'awsRequestId'>, invokeOptions: InvokeOptions): Promise<InvokeResult> {
+  private async invokeWith(payload: Omit<QueuedInvocation, 'awsRequestId'>, invokeOptions: InvokeOptions): Promise<InvokeResult> {
     const started = performance.now();
     const awsRequestId = invokeOptions.awsRequestId ?? randomUUID();
     const deadlineAt = invokeOptions.deadlineMs === undefined ? Infinity : started + invokeOptions.deadlineMs;
