@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { HandlerLogEntry } from './node-invoker.js';
-import { INVOCATIONS_FD, type ChildMessage, type InitMessage, type LambdaError, type ResultMessage } from './runner/protocol.js';
+import { formatInvocationLine, INVOCATIONS_FD, type ChildMessage, type InitMessage, type LambdaError, type ResultMessage } from './runner/protocol.js';
 
 const GROUP_KILL = process.platform !== 'win32';
 
@@ -269,15 +269,15 @@ export class HandlerInstance {
     if (this.outbox.length === 0 || this.dying) return;
     const entries = this.outbox;
     this.outbox = [];
-    let batch = '';
+    let lines = '';
     for (const entry of entries) {
       const eventJson = entry.request.eventJson ?? this.encodeEvent(entry);
       if (eventJson === undefined) continue;
       entry.sent = true;
-      batch += `${batch === '' ? '' : ','}{"awsRequestId":${JSON.stringify(entry.request.awsRequestId)},"event":${eventJson}}`;
+      lines += formatInvocationLine(entry.request.awsRequestId, eventJson);
     }
-    // One line (`InvocationBatch`) for all of them: one write, one wake-up of the runner.
-    if (batch !== '') this.invocationsPipe.write(`{"invocations":[${batch}]}\n`);
+    // One write for all of them: one wake-up of the runner.
+    if (lines !== '') this.invocationsPipe.write(lines);
   }
 
   /**

@@ -9,7 +9,7 @@
 import { createLambdaContext, type CallbackControls } from './create-lambda-context.js';
 import { InitFailure, loadHandler, type LambdaHandler } from './load-handler.js';
 import { Socket } from 'node:net';
-import { CPU_REPORT_INTERVAL_MS, INVOCATIONS_FD, type ChildMessage, type InitMessage, type InvocationBatch, type InvocationRequest, type LambdaError, type ParentMessage } from './protocol.js';
+import { CPU_REPORT_INTERVAL_MS, INVOCATIONS_FD, parseInvocationLine, type ChildMessage, type InitMessage, type LambdaError, type ParentMessage, type QueuedRequest } from './protocol.js';
 import { certainlyWithinLimit, MAX_RESPONSE_BYTES } from './response-size.js';
 import { toLambdaError, toRuntimeError } from './to-lambda-error.js';
 
@@ -29,7 +29,7 @@ const NODE_JS_EXIT = toRuntimeError(
 let handler: LambdaHandler | undefined;
 let handlerIsAsync = false;
 let current: Invocation | undefined;
-const queue: InvocationRequest[] = [];
+const queue: QueuedRequest[] = [];
 let ready = false;
 let functionTimeoutMs = 0;
 let invokedFunctionArn = '';
@@ -99,14 +99,22 @@ function postError(invocation: Invocation, error: unknown): void {
   finish(invocation, { type: 'result', awsRequestId: invocation.awsRequestId, ok: false, error: toLambdaError(error) });
 }
 
-function invoke(message: InvocationRequest): void {
-  const invocation: Invocation = { awsRequestId: message.awsRequestId, onEmptyEventLoop: undefined, answered: false };
+function invoke(request: QueuedRequest): void {
+  const invocation: Invocation = { awsRequestId: request.awsRequestId, onEmptyEventLoop: undefined, answered: false };
+  current = invocation;
+  let event: unknown;
+  try {
+    event = JSON.parse(request.eventJson);
+  } catch (err) {
+    // Lambda refuses a payload that is not JSON before any handler runs (only a library caller can send one).
+    const error = { errorType: 'InvalidRequestContentException', errorMessage: `Could not parse request body into json: ${(err as Error).message}` };
+    return finish(invocation, { type: 'result', awsRequestId: invocation.awsRequestId, ok: false, error });
+  }
   // An async handler whose promise never settles: the loop ran dry, which Lambda reports as Runtime.NodeJsExit.
   // Any other handler that never called back answers null.
   invocation.onEmptyEventLoop = handlerIsAsync
     ? () => finish(invocation, { type: 'result', awsRequestId: invocation.awsRequestId, ok: false, error: NODE_JS_EXIT })
     : () => complete(invocation, null);
-  current = invocation;
   // While the handler runs, the channel must not keep the loop alive, so that `beforeExit` tells us it is empty.
   process.channel?.unref();
 
@@ -128,10 +136,10 @@ function invoke(message: InvocationRequest): void {
     else if (!controls.waitsForEmptyEventLoop) complete(invocation, result);
     else invocation.onEmptyEventLoop = () => setImmediate(() => complete(invocation, result));
   };
-  const context = createLambdaContext(message.awsRequestId, invokedFunctionArn, Date.now() + functionTimeoutMs, controls);
+  const context = createLambdaContext(invocation.awsRequestId, invokedFunctionArn, Date.now() + functionTimeoutMs, controls);
 
   try {
-    const result = handler!(message.event, context, callback);
+    const result = handler!(event, context, callback);
     if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
       Promise.resolve(result).then(controls.succeed, controls.fail).catch(controls.fail);
     }
@@ -202,7 +210,7 @@ invocations.on('data', (chunk: string) => {
     const line = partialLine + chunk.slice(start, end);
     partialLine = '';
     start = end + 1;
-    for (const request of (JSON.parse(line) as InvocationBatch).invocations) queue.push(request);
+    queue.push(parseInvocationLine(line));
   }
   partialLine += chunk.slice(start);
   startNext();

@@ -1,11 +1,27 @@
 /**
  * Messages between the invoker (parent) and a handler instance's runner (child). Invocations travel on a pipe of
- * their own (`INVOCATIONS_FD`), one JSON line per batch, which the invoker writes as text: Node's IPC channel
- * can only send objects, which it encodes again. Everything else goes over the IPC channel.
+ * their own (`INVOCATIONS_FD`) as text the invoker writes, since Node's IPC channel can only send objects, which
+ * it encodes again. Everything else goes over the IPC channel.
  */
 
-/** The runner's file descriptor from which it reads invocation batches (`InvocationBatch`, one per line). */
+/**
+ * The runner's file descriptor from which it reads invocations, one per line: the request id as a JSON string,
+ * a tab, then the event's JSON text without raw line breaks (`formatInvocationLine`). The runner parses an event
+ * when the invocation starts, so an event that is not JSON fails alone.
+ */
 export const INVOCATIONS_FD = 4;
+
+export function formatInvocationLine(awsRequestId: string, eventJson: string): string {
+  // Raw line breaks in JSON text can only be whitespace between tokens (inside strings they are escaped).
+  const oneLine = eventJson.includes('\n') || eventJson.includes('\r') ? eventJson.replace(/[\r\n]/g, ' ') : eventJson;
+  return `${JSON.stringify(awsRequestId)}\t${oneLine}\n`;
+}
+
+/** The request id and the event's JSON text of one line of `INVOCATIONS_FD` (without its line break). */
+export function parseInvocationLine(line: string): QueuedRequest {
+  const tab = line.indexOf('\t');
+  return { awsRequestId: JSON.parse(line.slice(0, tab)) as string, eventJson: line.slice(tab + 1) };
+}
 
 /** How the runner loads the user's module: `require` (CommonJS) or `import` (ES module). */
 export type ModuleLoader = 'require' | 'import';
@@ -34,18 +50,10 @@ export interface InitMessage {
   invokedFunctionArn: string;
 }
 
-/** One invocation. The runner runs them one at a time, in the order received. */
-export interface InvocationRequest {
+/** One invocation in the runner's queue. The runner runs them one at a time, in the order received. */
+export interface QueuedRequest {
   awsRequestId: string;
-  event: unknown;
-}
-
-/**
- * One line of the invocations pipe: the invocations the invoker had ready at once, in one write and one wake-up
- * of the instance.
- */
-export interface InvocationBatch {
-  invocations: InvocationRequest[];
+  eventJson: string;
 }
 
 /** Hand back every queued invocation that has not started (its current one goes on); answered by `recalled`. */
