@@ -132,7 +132,7 @@ const offlineScenarios = { messages: ['echo', 'post'], churn: true, broadcast: t
 for (let round = 0; round < runs; round++) {
   await benchTarget('bareEcho', startBareEcho, { messages: ['echo'], churn: true, idle: true }, round);
   await benchTarget('bareAsync', startBareAsync, { messages: ['echo'] }, round);
-  await benchTarget('bareProcessHop', startBareProcessHop, { messages: ['echo'] }, round);
+  await benchTarget('bareProcessHop', startBareProcessHop, { messages: ['echo'], churn: true }, round);
   await benchTarget('wsgate', startWsgate, { messages: ['echo', 'post'], churn: true, broadcast: true, idle: true }, round);
   if (install && round < offlineRuns) {
     await benchTarget('offlineInProcess', () => startServerlessOffline(install, true), offlineScenarios, round);

@@ -112,6 +112,9 @@ function targetsTable(results) {
   }
   const churn = t.wsgate?.churn && t.bareEcho?.churn ? rate(t.wsgate.churn).median / rate(t.bareEcho.churn).median : undefined;
   if (churn !== undefined) lines.push(`| (c) ≥ 0.7 × bare ws connects/s | ${churn.toFixed(2)}× | ${verdict(churn >= 0.7)} |`);
+  // Not a target either: the same three invocations (authorizer, $connect, $disconnect) in processes of their own.
+  const churnHop = t.bareProcessHop?.churn && t.bareEcho?.churn ? rate(t.bareProcessHop.churn).median / rate(t.bareEcho.churn).median : undefined;
+  if (churnHop !== undefined) lines.push(`| (c), for reference: bare ws + handler processes | ${churnHop.toFixed(2)}× | (the ceiling with process isolation) |`);
   const idle = t.wsgate?.idle && t.bareEcho?.idle ? t.wsgate.idle.processBytesPerConnection / t.bareEcho.idle.processBytesPerConnection : undefined;
   if (idle !== undefined) lines.push(`| (d) ≤ 2 × bare ws memory per idle connection | ${idle.toFixed(2)}× | ${verdict(idle <= 2)} |`);
   if (results.startup?.length) {
