@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildConnectEvent, buildDisconnectEvent, buildMessageEvent, buildTraceId, type ConnectionContext } from './events.js';
 import { randomBytes } from 'node:crypto';
-import { createIdGenerator, deriveApiId, toAwsId } from './ids.js';
+import { createIdGenerator, deriveApiId, RandomPool, toAwsId } from './ids.js';
 import { formatRequestTime } from './request-time.js';
 
 const captured = (name: string) =>
@@ -150,5 +150,17 @@ describe('ids and times', () => {
 
   it('builds X-Ray style trace ids', () => {
     expect(buildTraceId(1731324924553, new Uint8Array(12).fill(171))).toBe('Root=1-6731ebfc-abababababababababababab');
+    const bytes = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
+    expect(buildTraceId(1731324924553, bytes, 2)).toBe('Root=1-6731ebfc-2233445566778899aabbccdd');
+  });
+
+  it('hands out random bytes that no later take overlaps until the pool is drawn afresh', () => {
+    const pool = new RandomPool(64);
+    const taken = [pool.take(12), pool.take(12), pool.take(12), pool.take(12), pool.take(12)];
+    expect(taken).toEqual([0, 12, 24, 36, 48]);
+    const before = Buffer.from(pool.bytes);
+    // 60 + 12 > 64: the pool is refilled and the take starts over.
+    expect(pool.take(12)).toBe(0);
+    expect(pool.bytes.equals(before)).toBe(false);
   });
 });

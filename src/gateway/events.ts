@@ -173,6 +173,7 @@ export function buildDisconnectEvent(input: {
 }
 
 /** `Root=1-{epoch seconds hex}-{24 hex}` like API Gateway's X-Ray trace header. */
-export function buildTraceId(epochMs: number, random: Uint8Array): string {
-  return `Root=1-${Math.floor(epochMs / 1000).toString(16).padStart(8, '0')}-${Buffer.from(random).subarray(0, 12).toString('hex')}`;
+export function buildTraceId(epochMs: number, random: Uint8Array, offset = 0): string {
+  const hex = Buffer.from(random.buffer, random.byteOffset + offset, 12).toString('hex');
+  return `Root=1-${Math.floor(epochMs / 1000).toString(16).padStart(8, '0')}-${hex}`;
 }

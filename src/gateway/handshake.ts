@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
@@ -9,6 +8,7 @@ import { buildConnectEvent, buildTraceId, type ConnectionContext } from './event
 import { invokeSafely, type GatewayState } from './gateway-state.js';
 import { attachConnection, closeConnection, runDisconnect } from './connection-handler.js';
 import { guardFrameSize } from './frame-size-guard.js';
+import { RandomPool } from './ids.js';
 import { writeRawResponse } from './raw-response.js';
 import { describeInvokeFailure, startRequestRecord } from './request-records.js';
 
@@ -19,6 +19,8 @@ export interface HandshakeDecision {
 }
 
 export const handshakeDecisions = new WeakMap<IncomingMessage, HandshakeDecision>();
+
+const traceRandom = new RandomPool();
 
 /** Headers of the `$connect` response that would corrupt the 101 response if copied onto it. */
 const HANDSHAKE_OWNED_HEADERS = new Set([
@@ -77,7 +79,7 @@ export async function handleUpgradeRequest(
     request,
     rawHeaders: req.rawHeaders,
     query: url.search.slice(1),
-    traceId: buildTraceId(request.requestTimeEpoch, randomBytes(12)),
+    traceId: buildTraceId(request.requestTimeEpoch, traceRandom.bytes, traceRandom.take(12)),
     forwardedPort: req.socket.localPort ?? 0,
     forwardedProto: tlsSocket.encrypted ? ('https' as const) : ('http' as const),
   };

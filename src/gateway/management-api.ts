@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { closeConnection } from './connection-handler.js';
 import type { GatewayState } from './gateway-state.js';
@@ -132,15 +133,4 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
     req.on('error', () => resolve(null));
     req.on('close', () => resolve(null));
   });
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function isUtf8(bytes: Buffer): boolean {
-  try {
-    utf8.decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
 }
