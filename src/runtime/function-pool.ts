@@ -26,6 +26,8 @@ export interface FunctionPoolOptions {
   maxInstances: number;
   /** See `GROW_AFTER_MS`. */
   growAfterMs: number;
+  /** See `PACK_WAIT_MS`. */
+  packWaitMs: number;
   /** See `IDLE_INSTANCE_TIMEOUT_MS`. */
   idleTimeoutMs: number;
   onLog: (entry: HandlerLogEntry) => void;
@@ -50,6 +52,17 @@ export const GROW_AFTER_MS = 100;
  * each with its own timeout from its start; they go in one write per turn of the event loop (bench/README.md).
  */
 export const MAX_QUEUED_PER_INSTANCE = 32;
+
+/**
+ * How long at most an invocation may be expected to wait behind those queued on a busy instance for it to go
+ * there rather than to an idle one. Waking an instance that slept costs far more CPU than running one more
+ * invocation in one that is awake (bench/README.md), so quick handlers are served by as few instances as keep
+ * up; an invocation on Lambda may wait much longer, for a cold start.
+ */
+export const PACK_WAIT_MS = 1;
+
+/** Weight of the newest invocation in the pool's running mean of service times. */
+const SERVICE_TIME_WEIGHT = 0.2;
 
 /**
  * How long an instance may serve nothing before it ends. Lambda reclaims idle execution environments after some
@@ -107,6 +120,8 @@ export class FunctionPool {
   private idleSweep: NodeJS.Timeout | undefined;
   /** Whether another instance could get CPU time at all (see `CpuPressure`). */
   private readonly cpu = new CpuPressure();
+  /** Running mean of the time from an invocation's start to its result, ms; unknown until the first result. */
+  private serviceTimeMs = Infinity;
 
   constructor(private readonly options: FunctionPoolOptions) {}
 
@@ -213,8 +228,9 @@ export class FunctionPool {
   }
 
   /**
-   * An instance for one more invocation: an idle one, else (when `queue`) the least loaded one whose current
-   * invocation started moments ago, to run it next (`MAX_QUEUED_PER_INSTANCE`, `RECALL_AFTER_MS`).
+   * An instance for one more invocation, the oldest first: an idle one, or (when `queue`) a busy one whose queue
+   * is expected to clear within `packWaitMs`; else (when `queue`) the least loaded one whose current invocation
+   * started moments ago, to run it next (`MAX_QUEUED_PER_INSTANCE`, `RECALL_AFTER_MS`).
    */
   private select(queue: boolean): HandlerInstance | undefined {
     const now = performance.now();
@@ -223,11 +239,17 @@ export class FunctionPool {
       const load = instance.load;
       if (load === 0) {
         if (instance.isServing) return instance;
-      } else if (queue && load < MAX_QUEUED_PER_INSTANCE && (!best || load < best.load) && instance.acceptsQueued(now)) {
-        best = instance;
+      } else if (queue && load < MAX_QUEUED_PER_INSTANCE && instance.acceptsQueued(now)) {
+        if (load * this.serviceTimeMs <= this.options.packWaitMs) return instance;
+        if (!best || load < best.load) best = instance;
       }
     }
     return best;
+  }
+
+  private recordServiceTime(ms: number): void {
+    const mean = this.serviceTimeMs;
+    this.serviceTimeMs = Number.isFinite(mean) ? mean + SERVICE_TIME_WEIGHT * (ms - mean) : ms;
   }
 
   private acquire(deadlineAt: number, first: boolean): HandlerInstance | Promise<Lease> {
@@ -364,6 +386,7 @@ export class FunctionPool {
       onLog: this.options.onLog,
       onSettled: (settled) => this.settled(settled),
       onCpuUsed: (micros) => this.cpu.record(micros),
+      onServiceTime: (ms) => this.recordServiceTime(ms),
     });
     this.instances.add(instance);
     this.starting++;

@@ -44,6 +44,8 @@ export interface HandlerInstanceOptions {
   onSettled: (instance: HandlerInstance) => void;
   /** CPU time (µs) the process used since its previous result, as the runner measured it. */
   onCpuUsed?: (micros: number) => void;
+  /** How long an invocation took from its start to its result, ms, as this side saw it. */
+  onServiceTime?: (ms: number) => void;
 }
 
 export interface ExitOutcome {
@@ -390,6 +392,7 @@ export class HandlerInstance {
       if (this.cpuReported > 0) this.options.onCpuUsed?.(message.cpuMicros - this.cpuReported);
       this.cpuReported = message.cpuMicros;
     }
+    this.options.onServiceTime?.(performance.now() - head.startedAt);
     head.resolve(message);
     if (this.dying) {
       const next = this.pending[0];

@@ -2,7 +2,7 @@ import type { ServiceModel } from '../config/model.js';
 import { WsgateError, type ErrorDetail } from '../errors.js';
 import { LOCAL_ACCOUNT_ID } from '../gateway/ids.js';
 import { buildFunctionEnvironment } from './build-lambda-environment.js';
-import { FunctionPool, GROW_AFTER_MS, IDLE_INSTANCE_TIMEOUT_MS } from './function-pool.js';
+import { FunctionPool, GROW_AFTER_MS, IDLE_INSTANCE_TIMEOUT_MS, PACK_WAIT_MS } from './function-pool.js';
 import type { InvokeResult, Invoker } from './invoker.js';
 import { locateRunner } from './locate-runner.js';
 import { parseHandler } from './parse-handler.js';
@@ -29,6 +29,12 @@ export interface NodeInvokerOptions {
    * starts for it, ms. Default 100 (`GROW_AFTER_MS`); 0 starts one at once, as Lambda scales out.
    */
   growAfterMs?: number;
+  /**
+   * How long at most an invocation may be expected to wait behind the quick ones queued on a busy instance for
+   * it to go there rather than wake an idle instance, ms (the function's recent invocation times tell). Default 1
+   * (`PACK_WAIT_MS`); 0 always prefers an idle instance.
+   */
+  packWaitMs?: number;
   /**
    * An instance that served nothing for this long ends, and the next invocation is a cold start, as Lambda
    * reclaims idle execution environments. Default 10 minutes (`IDLE_INSTANCE_TIMEOUT_MS`); Infinity keeps them.
@@ -95,6 +101,7 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
         invokedFunctionArn: arnOf(fn.name),
         maxInstances,
         growAfterMs: Math.max(0, options.growAfterMs ?? GROW_AFTER_MS),
+        packWaitMs: Math.max(0, options.packWaitMs ?? PACK_WAIT_MS),
         idleTimeoutMs: Math.max(0, options.idleInstanceTimeoutMs ?? IDLE_INSTANCE_TIMEOUT_MS),
         onLog,
       }),

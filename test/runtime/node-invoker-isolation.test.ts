@@ -138,6 +138,45 @@ describe('createNodeInvoker: isolation and lifecycle', () => {
     );
   });
 
+  /**
+   * Two instances warmed by two slow invocations at once, 40 quick ones one after another (the function's recent
+   * times are now short), then two quick ones at once: the pids of that pair, and of the two warm instances.
+   */
+  const runQuickPairAfterWarmUp = async (packWaitMs: number) => {
+    invoker = createNodeInvoker(buildModel(fixture.dir, { slow: { handler: 'handler.slow' } }), {
+      onLog: () => {},
+      maxInstancesPerFunction: 2,
+      growAfterMs: 10,
+      packWaitMs,
+    });
+    const inv = invoker;
+    const pidOf = (r: Awaited<ReturnType<Invoker['invoke']>>) => (r.ok ? (r.value as { pid: number }).pid : 0);
+    const warmed = await Promise.all([1, 2].map(() => inv.invoke('slow', { ms: 300 })));
+    for (let i = 0; i < 40; i++) expect(await inv.invoke('slow', { ms: 0 })).toMatchObject({ ok: true });
+    const pair = await Promise.all([inv.invoke('slow', { ms: 0 }), inv.invoke('slow', { ms: 0 })]);
+    return { warmPids: new Set(warmed.map(pidOf)), pairPids: pair.map(pidOf) };
+  };
+
+  it('runs a quick invocation behind a running quick one rather than waking an idle instance (packWaitMs)', async () => {
+    // 15 ms: within the 20 ms after which queued invocations are handed back, and far above a quick
+    // invocation's time on a slow machine.
+    const { warmPids, pairPids } = await runQuickPairAfterWarmUp(15);
+    // The slow ones at first got an instance each: the function's recent times were long.
+    expect(warmPids.size).toBe(2);
+    expect(warmPids.has(0)).toBe(false);
+    // Both quick ones ran in the same warm instance, one after the other, while the other stayed idle.
+    expect(pairPids[0]).toBeGreaterThan(0);
+    expect(pairPids[1]).toBe(pairPids[0]);
+    const idlePid = [...warmPids].find((pid) => pid !== pairPids[0])!;
+    expect(isProcessAlive(idlePid)).toBe(true);
+  });
+
+  it('with packWaitMs 0, wakes the idle instance for the second of two quick invocations', async () => {
+    const { warmPids, pairPids } = await runQuickPairAfterWarmUp(0);
+    expect(warmPids.size).toBe(2);
+    expect(new Set(pairPids)).toEqual(warmPids);
+  });
+
   // A CPU-bound function does not get more instances than the machine can run at once; one waiting on I/O does.
   const cores = availableParallelism();
   it('does not grow a function whose instances already keep the CPU busy beyond one instance per core', async () => {
