@@ -4,6 +4,7 @@
 //   npm run build && node bench/profile.js [echo|post|churn] [connections=100] [seconds=5]
 //   (churn: connect through the authorizer and close, `connections` at a time; CPU per connect)
 //   PROFILE=0 (CPU split only)  SERVER=bare-echo|bare-process-hop|wsgate-in-process (another server)  TOP=40 (rows)
+//   BURSTS=echo,post (first grow the handler pools: 3 s of each at 1,000 connections)
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +32,10 @@ const churn = action === 'churn';
 const load = churn
   ? { kind: 'churn', url, concurrency: Number(connections) }
   : { kind: 'messages', url, action, connections: Number(connections), payloadBytes: 128, graceMs: 5000 };
+// BURSTS=echo,post: grow the pools first with 3 s of each action at C = 1,000, as `npm run bench` does before churn.
+for (const burst of (process.env.BURSTS ?? '').split(',').filter(Boolean)) {
+  await runClient({ kind: 'messages', url, action: burst, connections: 1000, payloadBytes: 128, graceMs: 5000, messages: 1e9, deadlineMs: 3000 });
+}
 await runClient(churn ? { ...load, total: 200, deadlineMs: 10_000 } : { ...load, messages: 5, deadlineMs: 10_000 });
 const cpuBefore = { server: measureTreeCpu(server.pid), all: measureTreeCpu(process.pid) };
 const result = await runClient(churn ? { ...load, total: 1e9, deadlineMs: Number(seconds) * 1000 } : { ...load, messages: 1e9, deadlineMs: Number(seconds) * 1000 });
