@@ -1,4 +1,5 @@
-// `npm run bench`: every scenario against wsgate and the baselines in one run, one table with ratios.
+// `npm run bench`: every scenario against wsgate and the baselines in one run, one table with ratios. The local
+// servers run side by side and are measured in turn, level by level (`benchRound`).
 //
 //   npm run bench                      full run (several minutes on 2 cores)
 //   BENCH_QUICK=1 npm run bench        a short run: fewer levels, one run each
@@ -51,28 +52,66 @@ function describeMachine() {
   return { cpu: `${cpus.length} × ${cpus[0]?.model ?? 'unknown'}`, memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`, os: `${os.type()} ${os.release()}`, node: process.version };
 }
 
-/**
- * One round of the listed scenarios on one freshly started target, each level measured once; (d) gets a fresh
- * start of its own. Rounds alternate the targets (bare, wsgate, offline, then again), so that a slow spell of
- * the shared machine falls on every target alike instead of on whichever ran then.
- */
 const selected = env.BENCH_TARGETS ? new Set(env.BENCH_TARGETS.split(',')) : undefined;
+const isSelected = (key) => !selected || selected.has(key) || (key.startsWith('offline') && selected.has('offline'));
 
-async function benchTarget(key, start, scenarios, round) {
-  if (selected && !selected.has(key) && !(key.startsWith('offline') && selected.has('offline'))) return;
+/** A started target with its results entry and its memory sampler, or undefined (failure recorded). */
+async function startTarget(key, start, round) {
   const entry = (results.targets[key] ??= { messages: {}, errors: [] });
-  let target;
   try {
-    target = await start();
+    const target = await start();
     entry.name = target.name;
     log(`— ${target.name} (round ${round + 1})`);
-    const sampler = createPeakSampler(target.pid);
-    try {
-      for (const action of scenarios.messages ?? []) {
-        // Warm-up: the handler pool grows to its working size; not counted.
+    return { key, target, entry, sampler: createPeakSampler(target.pid) };
+  } catch (err) {
+    entry.errors.push(String(err?.message ?? err));
+    log(`  failed: ${err?.message ?? err}`);
+    return undefined;
+  }
+}
+
+/** Runs one measurement of one target; a failure is recorded, ends that target for this round, and returns false. */
+async function attempt(running, label, measure) {
+  try {
+    const line = await measure();
+    if (line) log(`  ${running.entry.name}: ${label}${line}`);
+    return true;
+  } catch (err) {
+    running.entry.errors.push(String(err?.message ?? err));
+    log(`  ${running.entry.name}: ${label} failed: ${err?.message ?? err}`);
+    return false;
+  }
+}
+
+/**
+ * One round of the listed targets, all started afresh at once and then measured in turn, level by level: each
+ * ratio compares measurements taken seconds apart, so a slow spell of the shared machine falls on the servers
+ * it compares alike (a round of one target after another put minutes between them). Only the measured server
+ * has load; the others sit idle. The order flips every round. (d) gets a fresh start of its own, in round 1.
+ */
+async function benchRound(specs, round) {
+  let running = [];
+  for (const [key, start, scenarios] of specs) {
+    if (!isSelected(key)) continue;
+    const started = await startTarget(key, start, round);
+    if (started) running.push({ ...started, scenarios });
+  }
+  if (round % 2 === 1) running.reverse();
+  const measureEach = async (wanted, label, measure) => {
+    const failed = [];
+    for (const run of running.filter(wanted)) if (!(await attempt(run, label, () => measure(run)))) failed.push(run);
+    for (const run of failed) await run.target.stop();
+    running = running.filter((run) => !failed.includes(run));
+  };
+  try {
+    for (const action of ['echo', 'post']) {
+      const uses = (run) => run.scenarios.messages?.includes(action);
+      // Warm-up: the handler pool grows to its working size; not counted.
+      await measureEach(uses, `${action} warm-up`, async ({ target, sampler }) => {
         await measureMessages(target, sampler, { action, connections: 100, messages: 5, payloadBytes: settings.payloadBytes, deadlineMs: 10_000, graceMs: settings.graceMs });
-        entry.messages[action] ??= {};
-        for (const connections of settings.levels) {
+      });
+      for (const connections of settings.levels) {
+        await measureEach(uses, `${action} C=${connections}: `, async ({ target, sampler, entry }) => {
           const result = await measureMessages(target, sampler, {
             action,
             connections,
@@ -81,36 +120,42 @@ async function benchTarget(key, start, scenarios, round) {
             deadlineMs: settings.deadlineMs,
             graceMs: settings.graceMs,
           });
-          (entry.messages[action][connections] ??= []).push(result);
-          log(`  ${action} C=${connections}: ${result.perSecond.toFixed(0)} msg/s, p99 ${result.p99?.toFixed(1)} ms, lost ${result.lost}, error frames ${result.errorFrames}`);
-        }
+          ((entry.messages[action] ??= {})[connections] ??= []).push(result);
+          return `${result.perSecond.toFixed(0)} msg/s, p99 ${result.p99?.toFixed(1)} ms, lost ${result.lost}, error frames ${result.errorFrames}`;
+        });
       }
-      if (scenarios.churn) {
-        const result = await measureChurn(target, sampler, settings.churn);
-        (entry.churn ??= []).push(result);
-        log(`  churn: ${result.perSecond.toFixed(0)} connects/s`);
-      }
-      if (scenarios.broadcast && round === 0) {
+    }
+    await measureEach((run) => run.scenarios.churn, 'churn: ', async ({ target, sampler, entry }) => {
+      const result = await measureChurn(target, sampler, settings.churn);
+      (entry.churn ??= []).push(result);
+      return `${result.perSecond.toFixed(0)} connects/s`;
+    });
+    if (round === 0) {
+      await measureEach((run) => run.scenarios.broadcast, 'broadcast: ', async ({ target, sampler, entry }) => {
         entry.broadcast = await measureBroadcast(target, sampler, settings.broadcast);
-        log(`  broadcast: ${entry.broadcast.p50?.toFixed(0)} ms to reach ${settings.broadcast.listeners}, lost ${entry.broadcast.lost}`);
-      }
-    } finally {
+        return `${entry.broadcast.p50?.toFixed(0)} ms to reach ${settings.broadcast.listeners}, lost ${entry.broadcast.lost}`;
+      });
+    }
+  } finally {
+    for (const { target, sampler } of running) {
       sampler.stop();
       await target.stop();
     }
-    if (scenarios.idle && round === 0) {
-      const fresh = await start();
-      try {
-        entry.idle = await measureIdle(fresh, settings.idle);
-        log(`  idle: ${(entry.idle.processBytesPerConnection / 1024).toFixed(1)} KiB per connection`);
-      } finally {
-        await fresh.stop();
-      }
+  }
+  if (round !== 0) return;
+  for (const [key, start, scenarios] of specs) {
+    if (!scenarios.idle || !isSelected(key)) continue;
+    const fresh = await startTarget(key, start, round);
+    if (!fresh) continue;
+    try {
+      await attempt(fresh, 'idle: ', async () => {
+        fresh.entry.idle = await measureIdle(fresh.target, settings.idle);
+        return `${(fresh.entry.idle.processBytesPerConnection / 1024).toFixed(1)} KiB per connection`;
+      });
+    } finally {
+      fresh.sampler.stop();
+      await fresh.target.stop();
     }
-  } catch (err) {
-    entry.errors.push(String(err?.message ?? err));
-    log(`  failed: ${err?.message ?? err}`);
-    await target?.stop();
   }
 }
 
@@ -129,14 +174,18 @@ if (offlineModes !== 'none' && (!selected || selected.has('offline'))) {
 // serverless-offline is slow enough that one round keeps the whole bench bounded.
 const offlineRuns = Number(env.BENCH_OFFLINE_RUNS ?? 1);
 const offlineScenarios = { messages: ['echo', 'post'], churn: true, broadcast: true };
+const localTargets = [
+  ['bareEcho', startBareEcho, { messages: ['echo'], churn: true, idle: true }],
+  ['bareAsync', startBareAsync, { messages: ['echo'] }],
+  ['bareProcessHop', startBareProcessHop, { messages: ['echo'], churn: true }],
+  ['wsgate', startWsgate, { messages: ['echo', 'post'], churn: true, broadcast: true, idle: true }],
+];
 for (let round = 0; round < runs; round++) {
-  await benchTarget('bareEcho', startBareEcho, { messages: ['echo'], churn: true, idle: true }, round);
-  await benchTarget('bareAsync', startBareAsync, { messages: ['echo'] }, round);
-  await benchTarget('bareProcessHop', startBareProcessHop, { messages: ['echo'], churn: true }, round);
-  await benchTarget('wsgate', startWsgate, { messages: ['echo', 'post'], churn: true, broadcast: true, idle: true }, round);
+  await benchRound(localTargets, round);
+  // serverless-offline one mode at a time: its worker-thread mode takes minutes and gigabytes.
   if (install && round < offlineRuns) {
-    await benchTarget('offlineInProcess', () => startServerlessOffline(install, true), offlineScenarios, round);
-    if (offlineModes === 'all') await benchTarget('offlineDefault', () => startServerlessOffline(install, false), offlineScenarios, round);
+    await benchRound([['offlineInProcess', () => startServerlessOffline(install, true), offlineScenarios]], round);
+    if (offlineModes === 'all') await benchRound([['offlineDefault', () => startServerlessOffline(install, false), offlineScenarios]], round);
   }
 }
 

@@ -66,23 +66,30 @@ export function measureTreeCpu(rootPid) {
   };
 }
 
-/** Samples the tree every `intervalMs` and keeps the peak of each window opened with `mark()`. */
+/**
+ * Samples the tree every `intervalMs` inside each window opened with `mark()` and closed by `peak()`, and keeps
+ * that window's peak. Only inside windows: reading the process table costs milliseconds, and the bench keeps
+ * several servers started at once, of which one is measured at a time.
+ */
 export function createPeakSampler(rootPid, intervalMs = 100) {
   let peak = 0;
+  let timer;
   const sample = () => {
     const { tree } = measureTreeRss(rootPid);
     if (tree > peak) peak = tree;
   };
-  const timer = setInterval(sample, intervalMs);
-  timer.unref();
   return {
     mark() {
-      sample();
+      clearInterval(timer);
       peak = 0;
       sample();
+      timer = setInterval(sample, intervalMs);
+      timer.unref();
     },
     peak() {
       sample();
+      clearInterval(timer);
+      timer = undefined;
       return peak;
     },
     stop: () => clearInterval(timer),
