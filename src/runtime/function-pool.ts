@@ -28,6 +28,8 @@ export interface FunctionPoolOptions {
   growAfterMs: number;
   /** See `PACK_WAIT_MS`. */
   packWaitMs: number;
+  /** See `NodeInvokerOptions.batchScheduling`. */
+  batchScheduling: boolean;
   /** See `IDLE_INSTANCE_TIMEOUT_MS`. */
   idleTimeoutMs: number;
   onLog: (entry: HandlerLogEntry) => void;
@@ -382,6 +384,7 @@ export class FunctionPool {
       execArgv: [...memoryFlags(fn.memorySize), ...(plan.kind === 'load' && plan.compiled ? ['--enable-source-maps'] : [])],
       env: { ...this.options.env, AWS_LAMBDA_LOG_STREAM_NAME: createLogStreamName() },
       cwd: serviceDir,
+      batchScheduling: this.options.batchScheduling,
       init,
       onLog: this.options.onLog,
       onSettled: (settled) => this.settled(settled),

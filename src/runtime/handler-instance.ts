@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
+import { preferBatchScheduling } from './batch-scheduling.js';
 import type { HandlerLogEntry } from './node-invoker.js';
 import { formatInvocationLine, INVOCATIONS_FD, type ChildMessage, type InitMessage, type LambdaError, type ResultMessage } from './runner/protocol.js';
 
@@ -38,6 +39,8 @@ export interface HandlerInstanceOptions {
   execArgv: string[];
   env: Record<string, string>;
   cwd: string;
+  /** Run the process under SCHED_BATCH where the platform has it (`preferBatchScheduling`). */
+  batchScheduling: boolean;
   init: InitMessage;
   onLog: (entry: HandlerLogEntry) => void;
   /** An invocation ended or was handed back: the instance has room for more. */
@@ -152,6 +155,7 @@ export class HandlerInstance {
     this.child.on('message', (message: unknown) => this.receive(message));
     const pid = this.child.pid;
     if (pid !== undefined) killOnExit(pid);
+    if (pid !== undefined && options.batchScheduling) preferBatchScheduling(pid);
     this.exited = new Promise((resolve) => {
       let exit: ExitOutcome | undefined;
       let drained = !this.child.connected;

@@ -36,6 +36,11 @@ export interface NodeInvokerOptions {
    */
   packWaitMs?: number;
   /**
+   * Run handler instances under Linux's SCHED_BATCH scheduling policy (through `chrt`, where present), so that a
+   * woken instance does not preempt the gateway at once. Default true; no effect elsewhere than on Linux.
+   */
+  batchScheduling?: boolean;
+  /**
    * An instance that served nothing for this long ends, and the next invocation is a cold start, as Lambda
    * reclaims idle execution environments. Default 10 minutes (`IDLE_INSTANCE_TIMEOUT_MS`); Infinity keeps them.
    */
@@ -102,6 +107,7 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
         maxInstances,
         growAfterMs: Math.max(0, options.growAfterMs ?? GROW_AFTER_MS),
         packWaitMs: Math.max(0, options.packWaitMs ?? PACK_WAIT_MS),
+        batchScheduling: options.batchScheduling ?? true,
         idleTimeoutMs: Math.max(0, options.idleInstanceTimeoutMs ?? IDLE_INSTANCE_TIMEOUT_MS),
         onLog,
       }),

@@ -3,19 +3,10 @@ import { availableParallelism } from 'node:os';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import type { Invoker } from '../../src/runtime/invoker.js';
 import { createNodeInvoker } from '../../src/runtime/node-invoker.js';
-import { buildModel, copyFixture, isProcessAlive, listRunnerChildren } from './runtime-fixture.js';
+import { buildModel, copyFixture, isProcessAlive, listRunnerChildren, waitUntil } from './runtime-fixture.js';
 
 // Instances are isolated like Lambda execution environments: one invocation at a time each, more under load,
 // and a crash, process.exit, endless loop or timeout replaces the instance without taking the invoker down.
-/** Resolves once `condition` holds, checking every 20 ms; fails after `timeoutMs`. */
-async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('createNodeInvoker: isolation and lifecycle', () => {
   let fixture: Awaited<ReturnType<typeof copyFixture>>;
   let invoker: Invoker | undefined;
