@@ -52,10 +52,8 @@ export const GROW_AFTER_MS = 100;
 /**
  * Most invocations one instance holds at once, the running one included. Queued ones still run one at a time,
  * each with its own timeout from its start; they go in one write per turn of the event loop (bench/README.md).
- * 32 left most of 1,000 clients' invocations waiting in the pool, each with its own timers, and cost echo at
- * 1,000 clients a third of its throughput.
  */
-export const MAX_QUEUED_PER_INSTANCE = 128;
+export const MAX_QUEUED_PER_INSTANCE = 32;
 
 /**
  * How long at most an invocation may be expected to wait behind those queued on a busy instance for it to go
