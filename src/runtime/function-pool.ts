@@ -52,8 +52,19 @@ export const GROW_AFTER_MS = 100;
 /**
  * Most invocations one instance holds at once, the running one included. Queued ones still run one at a time,
  * each with its own timeout from its start; they go in one write per turn of the event loop (bench/README.md).
+ * Fewer are queued when the function's invocations take longer (`MAX_EXPECTED_QUEUE_WAIT_MS`).
  */
-export const MAX_QUEUED_PER_INSTANCE = 32;
+export const MAX_QUEUED_PER_INSTANCE = 128;
+
+/**
+ * How long at most an invocation may be expected to wait behind those queued on a busy instance (their number
+ * times the function's running mean time per invocation). Beyond it, it waits in the pool for whichever instance
+ * frees up first, or for a new one after `GROW_AFTER_MS`, the same wait: a handler that waits 15 ms on a remote
+ * service does not queue half a second's worth of invocations in one instance while the pool could grow, and a
+ * quick one fills the instance's queue, which spares wake-ups. A 20 ms bound cost posts through the SDK 40 % by
+ * starting more instances, which on a small machine each spend more per post (bench/README.md).
+ */
+export const MAX_EXPECTED_QUEUE_WAIT_MS = GROW_AFTER_MS;
 
 /**
  * How long at most an invocation may be expected to wait behind those queued on a busy instance for it to go
@@ -232,7 +243,9 @@ export class FunctionPool {
   /**
    * An instance for one more invocation, the oldest first: an idle one, or (when `queue`) a busy one whose queue
    * is expected to clear within `packWaitMs`; else (when `queue`) the least loaded one whose current invocation
-   * started moments ago, to run it next (`MAX_QUEUED_PER_INSTANCE`, `RECALL_AFTER_MS`).
+   * started moments ago and whose queue is expected to clear soon enough (`MAX_QUEUED_PER_INSTANCE`,
+   * `MAX_EXPECTED_QUEUE_WAIT_MS`, `RECALL_AFTER_MS`). Until the function's first result its time is unknown, and
+   * nothing is queued.
    */
   private select(queue: boolean): HandlerInstance | undefined {
     const now = performance.now();
@@ -242,8 +255,9 @@ export class FunctionPool {
       if (load === 0) {
         if (instance.isServing) return instance;
       } else if (queue && load < MAX_QUEUED_PER_INSTANCE && instance.acceptsQueued(now)) {
-        if (load * this.serviceTimeMs <= this.options.packWaitMs) return instance;
-        if (!best || load < best.load) best = instance;
+        const expectedWaitMs = load * this.serviceTimeMs;
+        if (expectedWaitMs <= this.options.packWaitMs) return instance;
+        if (expectedWaitMs <= MAX_EXPECTED_QUEUE_WAIT_MS && (!best || load < best.load)) best = instance;
       }
     }
     return best;

@@ -70,6 +70,18 @@ describe('createNodeInvoker: invocations queued in an instance', () => {
     expect(values.map((v) => v!.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i + 2));
   });
 
+  it('queues no more in a busy instance than it is expected to clear in 100 ms: a burst of 15 ms invocations gets more instances', async () => {
+    const inv = await start(6, 10);
+    // The function's recent invocations took about 15 ms each.
+    for (let i = 0; i < 10; i++) expect(await inv.invoke('behave', { kind: 'sleep', ms: 15 })).toMatchObject({ ok: true });
+    const burst = await Promise.all(Array.from({ length: 30 }, (_, id) => inv.invoke('behave', { kind: 'sleep', ms: 15, id })));
+    const values = burst.map(valueOf);
+    expect(values.map((v) => v?.id)).toEqual(Array.from({ length: 30 }, (_, id) => id));
+    // Queued 30 deep, the last would wait 450 ms behind the others in the one warm instance, and the pool would
+    // never see a reason to grow. Six at most fit in 100 ms: the rest wait in the pool, which starts more.
+    expect(new Set(values.map((v) => v!.pid)).size).toBeGreaterThan(1);
+  });
+
   it('counts each queued invocation’s timeout from its own start, as getRemainingTimeInMillis shows', async () => {
     // Timeout 1 s and four invocations of 400 ms on one instance: 1.6 s in all, yet none times out.
     const inv = await start(1, 1);
