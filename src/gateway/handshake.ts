@@ -5,8 +5,9 @@ import type { WebSocketServer } from 'ws';
 import { authorizeConnect, type AuthorizeConnectOutcome } from './authorizer/authorize-connect.js';
 import type { RequestRecord } from './logs/request-record.js';
 import { buildConnectEvent, buildTraceId, type ConnectionContext } from './events.js';
-import { invokeSafely, type GatewayState } from './gateway-state.js';
+import { invokeSafely, type GatewayState, type LiveConnection } from './gateway-state.js';
 import { attachConnection, closeConnection, runDisconnect } from './connection-handler.js';
+import { destroyThisSocket } from './destroy-socket.js';
 import { guardFrameSize } from './frame-size-guard.js';
 import { RandomPool } from './ids.js';
 import { writeRawResponse } from './raw-response.js';
@@ -48,7 +49,7 @@ export async function handleUpgradeRequest(
   socket: Duplex,
   head: Buffer,
 ): Promise<void> {
-  socket.on('error', () => socket.destroy());
+  socket.on('error', destroyThisSocket);
   const started = state.clock();
   if ((req.url?.length ?? 0) > state.limits.maxUrlLength) {
     writeRawResponse(socket, 414, '{"message":"Request-URI Too Long"}');
@@ -116,17 +117,36 @@ export async function handleUpgradeRequest(
   }
   await state.registry.markOpen(connection.connectionId);
   handshakeDecisions.set(req, outcome.decision);
-  let upgraded = false;
-  socket.once('close', () => {
-    // `ws` refused the handshake after $connect accepted it (or the client vanished): clean up like a close.
-    if (!upgraded) void state.track(runDisconnect(state, connection, 1006, '')).catch(() => undefined);
-  });
+  completeUpgrade(state, wss, req, socket, head, connection, record);
+}
+
+/**
+ * Hands the socket to `ws`. A function of its own so that the connection's listeners keep alive only what they
+ * use: a closure keeps its whole scope, and the handshake's holds the request's record and events.
+ */
+function completeUpgrade(
+  state: GatewayState,
+  wss: WebSocketServer,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  connection: ConnectionContext,
+  record: RequestRecord,
+): void {
+  // `ws` refused the handshake after $connect accepted it (or the client vanished): clean up like a close.
+  const closedBeforeUpgrade = () => void state.track(runDisconnect(state, connection, 1006, '')).catch(() => undefined);
+  socket.once('close', closedBeforeUpgrade);
   wss.handleUpgrade(req, socket, head, (ws) => {
-    upgraded = true;
+    socket.off('close', closedBeforeUpgrade);
     state.observe(record);
     const live = attachConnection(state, connection, ws);
-    guardFrameSize(socket, state.limits.maxFrameBytes, state.limits.maxMessageBytes, () => closeConnection(live, 1009, ''));
+    guardFrameSize(socket, state.limits.maxFrameBytes, state.limits.maxMessageBytes, closeOversized(live));
   });
+}
+
+/** A frame over the frame quota closes the connection with 1009; in a scope of its own (see `completeUpgrade`). */
+function closeOversized(live: LiveConnection): () => void {
+  return () => closeConnection(live, 1009, '');
 }
 
 async function decideConnect(

@@ -21,12 +21,16 @@ export function createRequestDeadlines(timeoutMs: number, onExpired: (socket: Du
     clearTimeout(timers.get(socket));
     timers.delete(socket);
   };
+  // Shared by every socket (`this`): a closure per socket would live as long as the connection.
+  function disarmOnClose(this: Duplex): void {
+    disarm(this);
+  }
   return {
     arm(socket, idle = false) {
       if (socket.destroyed) return;
       if (!watched.has(socket)) {
         watched.add(socket);
-        socket.once('close', () => disarm(socket));
+        socket.on('close', disarmOnClose);
       }
       clearTimeout(timers.get(socket));
       const timer = setTimeout(() => {

@@ -26,6 +26,8 @@ export function createGatewayServer(state: GatewayState, certificate?: { key: st
     noServer: true,
     maxPayload: state.limits.maxMessageBytes,
     perMessageDeflate: false,
+    // The gateway keeps its own table of connections (`state.live`); `ws`'s would cost a listener per connection.
+    clientTracking: false,
     handleProtocols: (_offered, req) => handshakeDecisions.get(req)?.protocol ?? false,
   });
   wss.on('headers', (headers, req) => {
@@ -54,10 +56,14 @@ export function createGatewayServer(state: GatewayState, certificate?: { key: st
   });
   http.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket));
   const sockets = new Set<Socket>();
+  // One listener for every socket (`this`), not a closure per connection.
+  function forgetSocket(this: Socket): void {
+    sockets.delete(this);
+  }
   const listener = createPolyglotListener(http, certificate, { handshakeTimeoutMs });
   listener.on('connection', (socket: Socket) => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', forgetSocket);
   });
   return {
     listener,

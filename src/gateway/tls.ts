@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { Server as NetServer, Socket } from 'node:net';
 import { createServer as createNetServer } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
+import { destroyThisSocket } from './destroy-socket.js';
 
 const TLS_HANDSHAKE_RECORD = 0x16;
 
@@ -16,13 +17,12 @@ export function createPolyglotListener(http: HttpServer, certificate?: { key: st
   tls?.on('tlsClientError', (_err, socket) => socket.destroy());
   // node:http turns Nagle off on the sockets of a server it listens with itself; this listener must do it.
   return createNetServer({ noDelay: true }, (socket: Socket) => {
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroyThisSocket);
     // A client that connects and never sends a byte would otherwise hold the socket forever (slowloris).
-    const onSilent = () => socket.destroy();
-    socket.setTimeout(handshakeTimeout, onSilent);
+    socket.setTimeout(handshakeTimeout, destroyThisSocket);
     socket.once('data', (chunk: Buffer) => {
       socket.setTimeout(0);
-      socket.off('timeout', onSilent);
+      socket.off('timeout', destroyThisSocket);
       socket.pause();
       socket.unshift(chunk);
       if (chunk[0] === TLS_HANDSHAKE_RECORD && tls) tls.emit('connection', socket);
