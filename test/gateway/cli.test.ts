@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildModel } from '../support/build-model.js';
-import { runCli, type CliProcess } from '../support/child-cli.js';
+import { killIfRunning, runCli, type CliProcess } from '../support/child-cli.js';
 import { startGateway, type RunningGateway } from '../support/start-gateway.js';
 import { createTestInvoker } from '../support/test-invoker.js';
 import { openClient } from '../support/ws-client.js';
@@ -9,10 +9,7 @@ const chatConfig = 'test/fixtures/services/gateway-chat/serverless.yml';
 let cli: CliProcess | undefined;
 let gw: RunningGateway | undefined;
 afterEach(async () => {
-  if (cli && cli.child.exitCode === null) {
-    cli.child.kill('SIGKILL');
-    await cli.exited;
-  }
+  await killIfRunning(cli);
   cli = undefined;
   await gw?.close();
   gw = undefined;

@@ -47,3 +47,10 @@ export function runCli(args: string[], options: { cwd?: string; detached?: boole
     },
   };
 }
+
+/** Kills a CLI process a test left running (after a failed assertion) and waits for it to end. */
+export async function killIfRunning(cli: CliProcess | undefined): Promise<void> {
+  if (!cli || cli.child.exitCode !== null) return;
+  cli.child.kill('SIGKILL');
+  await cli.exited;
+}

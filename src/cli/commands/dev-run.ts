@@ -1,24 +1,29 @@
+import path from 'node:path';
 import { loadService } from '../../config/load.js';
 import { WsgateError } from '../../errors.js';
 import { collectAuthorizerWarnings } from '../../gateway/authorizer/startup-warnings.js';
 import { describeBindWarning } from '../../gateway/bind-warning.js';
-import { createGateway } from '../../gateway/create-gateway.js';
+import { createGateway, type Gateway, type GatewayAddress } from '../../gateway/create-gateway.js';
 import { createDevLog } from '../../gateway/dev-log.js';
 import { createLogObservers } from '../../gateway/logs/create-log-observers.js';
 import { locateError, locateIssue } from '../locate-issues.js';
-import { reportWarnings } from '../report-error.js';
+import { reportError, reportWarnings } from '../report-error.js';
 import type { DevOptions } from './dev.js';
+
+type Loaded = Awaited<ReturnType<typeof loadService>>;
+
+interface RunningDevGateway {
+  gateway: Gateway;
+  address: GatewayAddress;
+  close(): Promise<void>;
+}
 
 export async function runDev(options: DevOptions, cliOptions: Record<string, string | boolean>): Promise<number> {
   const port = parsePort(options.port);
-  const { model, warnings, config, sourceMap } = await loadService({
-    configFile: options.config,
-    stage: options.stage,
-    region: options.region,
-    cliOptions,
-  });
+  const load = () => loadService({ configFile: options.config, stage: options.stage, region: options.region, cliOptions });
   const print = (line: string) => process.stdout.write(`${line}\n`);
-  reportWarnings([...warnings, ...collectAuthorizerWarnings(model).map((warning) => locateIssue(warning, config, sourceMap))]);
+  let loaded = await load();
+  reportLoadWarnings(loaded);
 
   const limits = {
     ...secondsOption(options.idleTimeout, '--idle-timeout', 'idleTimeoutMs', true),
@@ -28,6 +33,86 @@ export async function runDev(options: DevOptions, cliOptions: Record<string, str
   const bindWarning = describeBindWarning(options.host, options.verifySignatures === true);
   if (bindWarning) process.stderr.write(`Warning: ${bindWarning}\n`);
 
+  let stopping = false;
+  let stop!: (reason: NodeJS.Signals | 'failed') => void;
+  const stopped = new Promise<NodeJS.Signals | 'failed'>((resolve) => (stop = resolve));
+  // Reloads run one after another; the last one to finish leaves the gateway that runs.
+  let reloading = Promise.resolve();
+  const onChange = (changedPaths: string[]) => {
+    const configChanges = changedPaths.filter((changed) => isConfigurationFile(changed, loaded.model));
+    if (configChanges.length > 0) reloading = reloading.then(() => reload(configChanges));
+  };
+  const start = (service: Loaded, listenPort: number) => startDevGateway(service, options, listenPort, limits, print, onChange);
+
+  let running = await start(loaded, port);
+  printBanner(running, loaded, print);
+
+  /** serverless.yml or a .env file changed: load it again and, if it is valid, restart the gateway with it. */
+  async function reload(changed: string[]): Promise<void> {
+    if (stopping) return;
+    let next: Loaded;
+    try {
+      next = await load();
+    } catch (err) {
+      reportError(err);
+      process.stderr.write(`${changed.join(', ')} changed but cannot be used: the gateway goes on with the configuration it runs. Fix it and save again.\n`);
+      return;
+    }
+    reportLoadWarnings(next);
+    print(`${changed.join(', ')} changed: restarting the gateway with the new configuration (open connections close with 1001 and run $disconnect)…`);
+    const samePort = running.address.port;
+    await running.close();
+    try {
+      running = await start(next, samePort);
+    } catch (err) {
+      reportError(err);
+      stop('failed');
+      return;
+    }
+    loaded = next;
+    printBanner(running, loaded, print);
+  }
+
+  // Listening before saying so: a signal sent as soon as the prompt shows must not find Node's default handler.
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (++signals === 1) return stop(signal);
+    process.stderr.write('Stopped without waiting for $disconnect.\n');
+    process.exit(130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  print('Press Ctrl-C to stop.');
+
+  const reason = await stopped;
+  stopping = true;
+  if (reason !== 'failed') print(`${reason}: closing connections (running $disconnect)… press Ctrl-C again to quit at once.`);
+  await reloading;
+  await running.close();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  print('Stopped.');
+  return reason === 'failed' ? 1 : 0;
+}
+
+function reportLoadWarnings({ model, warnings, config, sourceMap }: Loaded): void {
+  reportWarnings([...warnings, ...collectAuthorizerWarnings(model).map((warning) => locateIssue(warning, config, sourceMap))]);
+}
+
+/** The files a running gateway's configuration was read from: the configuration file and `.env` files beside it. */
+function isConfigurationFile(changedPath: string, model: Loaded['model']): boolean {
+  const relative = path.relative(model.serviceDir, path.resolve(model.serviceDir, changedPath));
+  return relative === path.relative(model.serviceDir, model.configFile) || /^\.env(\..+)?$/.test(relative);
+}
+
+async function startDevGateway(
+  { model, config, sourceMap }: Loaded,
+  options: DevOptions,
+  port: number,
+  limits: Record<string, number>,
+  print: (line: string) => void,
+  onChange: (changedPaths: string[]) => void,
+): Promise<RunningDevGateway> {
   const devLog = createDevLog(print);
   const logs = createLogObservers(model);
   const gateway = createGateway(model, {
@@ -38,44 +123,33 @@ export async function runDev(options: DevOptions, cliOptions: Record<string, str
       onLog: devLog.onHandlerLog,
       onWarning: (warning) => reportWarnings([locateIssue(warning, config, sourceMap)]),
       watch: options.watch,
+      onReload: onChange,
     },
     observers: [devLog.observer, ...logs.observers],
     onManagementRequest: devLog.onManagementRequest,
     limits,
     ...(options.verifySignatures ? { requireSignatures: { credentials: environmentCredentials() } } : {}),
   });
-  let address;
+  let address: GatewayAddress;
   try {
     address = await gateway.listen();
   } catch (err) {
     await logs.close();
     throw locateError(err, config, sourceMap);
   }
+  let closed: Promise<void> | undefined;
+  return {
+    gateway,
+    address,
+    close: () => (closed ??= gateway.close().then(() => logs.close())),
+  };
+}
+
+function printBanner({ gateway, address }: RunningDevGateway, { model }: Loaded, print: (line: string) => void): void {
   print(`wsgate dev: ${model.service} (stage ${gateway.stage}, region ${model.region})`);
   print(`  WebSocket:    ${address.url}  or  ${address.stageUrl}  (wss:// too)`);
   print(`  @connections: ${address.connectionsUrl}/{connectionId}`);
   print(`  Routes:       ${model.websocket.routes.map((r) => `${r.routeKey} → ${r.functionKey}`).join(', ') || '(none)'}`);
-  // Listening before saying so: a signal sent as soon as the prompt shows must not find Node's default handler.
-  let signals = 0;
-  let stop!: (signal: NodeJS.Signals) => void;
-  const stopped = new Promise<NodeJS.Signals>((resolve) => (stop = resolve));
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (++signals === 1) return stop(signal);
-    process.stderr.write('Stopped without waiting for $disconnect.\n');
-    process.exit(130);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  print('Press Ctrl-C to stop.');
-
-  const signal = await stopped;
-  print(`${signal}: closing connections (running $disconnect)… press Ctrl-C again to quit at once.`);
-  await gateway.close();
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-  await logs.close();
-  print('Stopped.');
-  return 0;
 }
 
 function parsePort(value: string): number {
