@@ -17,12 +17,13 @@ afterEach(async () => {
 });
 
 /** `wsgate dev` (watch mode on) on a copy of the chat fixture: its port, once it listens. */
-async function startDev(): Promise<{ configFile: string; port: number; cli: CliProcess }> {
+async function startDev(prepare?: (configFile: string) => Promise<void>): Promise<{ configFile: string; port: number; cli: CliProcess }> {
   dir = await mkdtemp(path.join(os.tmpdir(), 'wsgate-reload-'));
   await cp(FIXTURE, dir, { recursive: true });
   // The handlers require the AWS SDK: the copy resolves it from the project's dependencies.
   await symlink(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   const configFile = path.join(dir, 'serverless.yml');
+  await prepare?.(configFile);
   cli = runCli(['dev', '--config', configFile, '--port', '0']);
   const line = await cli.waitForLine(/WebSocket:/);
   const port = Number(/ws:\/\/127\.0\.0\.1:(\d+)\/dev/.exec(line)?.[1]);
@@ -48,12 +49,35 @@ describe('wsgate dev: a changed serverless.yml', () => {
     );
     expect(await cli.waitForLine(/changed: restarting the gateway/)).toMatch(/^serverless\.yml changed: /);
     expect(await before.closed).toEqual({ code: 1001, reason: 'Going away' });
-    expect(await cli.waitForLine(/Routes:.*greet → greet/)).toBeDefined();
+    expect(await cli.waitForLine(/Routes:/, 2)).toMatch(/greet → greet/);
 
     const after = await openClient(`ws://127.0.0.1:${port}/dev`);
     after.ws.send('{"action":"greet"}');
     expect(JSON.parse(await after.nextMessage())).toMatchObject({ routeKey: 'greet', greeting: 'bonjour' });
     await after.close();
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+  });
+
+  it('restarts with the values of a changed .env file (useDotenv)', async () => {
+    const { configFile, port, cli } = await startDev(async (configFile) => {
+      const yaml = await readFile(configFile, 'utf8');
+      await writeFile(configFile, `useDotenv: true\n${yaml.replace('GREETING: hello', 'GREETING: ${env:GREETING}')}`);
+      await writeFile(path.join(path.dirname(configFile), '.env'), 'GREETING=from the first .env\n');
+    });
+    const greeting = async () => {
+      const client = await openClient(`ws://127.0.0.1:${port}/dev`);
+      client.ws.send('{"action":"whoami"}');
+      const { greeting } = JSON.parse(await client.nextMessage()) as { greeting: string };
+      await client.close();
+      return greeting;
+    };
+    expect(await greeting()).toBe('from the first .env');
+    await writeFile(path.join(path.dirname(configFile), '.env'), 'GREETING=from the second .env\n');
+    expect(await cli.waitForLine(/changed: restarting the gateway/)).toMatch(/^\.env changed: /);
+    // The banner is printed again once the new gateway listens.
+    await cli.waitForLine(/Routes:/, 2);
+    expect(await greeting()).toBe('from the second .env');
     cli.child.kill('SIGINT');
     expect(await cli.exited).toBe(0);
   });

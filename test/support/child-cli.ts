@@ -8,8 +8,8 @@ export interface CliProcess {
   child: ChildProcessWithoutNullStreams;
   stdout: string[];
   stderr: string[];
-  /** Resolves with the first stdout/stderr line (past or future) matching `pattern`. */
-  waitForLine(pattern: RegExp): Promise<string>;
+  /** Resolves with the `occurrence`th (default first) stdout/stderr line, past or future, matching `pattern`. */
+  waitForLine(pattern: RegExp, occurrence?: number): Promise<string>;
   exited: Promise<number | null>;
 }
 
@@ -22,11 +22,11 @@ export function runCli(args: string[], options: { cwd?: string; detached?: boole
   });
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+  const waiters: { pattern: RegExp; left: number; resolve: (line: string) => void }[] = [];
   const onLine = (into: string[]) => (line: string) => {
     into.push(line);
     for (const waiter of [...waiters]) {
-      if (waiter.pattern.test(line)) {
+      if (waiter.pattern.test(line) && --waiter.left === 0) {
         waiters.splice(waiters.indexOf(waiter), 1);
         waiter.resolve(line);
       }
@@ -40,10 +40,10 @@ export function runCli(args: string[], options: { cwd?: string; detached?: boole
     stdout,
     stderr,
     exited,
-    waitForLine(pattern) {
-      const found = [...stdout, ...stderr].find((line) => pattern.test(line));
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve) => waiters.push({ pattern, resolve }));
+    waitForLine(pattern, occurrence = 1) {
+      const found = [...stdout, ...stderr].filter((line) => pattern.test(line));
+      if (found.length >= occurrence) return Promise.resolve(found[occurrence - 1]!);
+      return new Promise((resolve) => waiters.push({ pattern, left: occurrence - found.length, resolve }));
     },
   };
 }
