@@ -40,7 +40,9 @@ export async function runDev(options: DevOptions, cliOptions: Record<string, str
   let reloading = Promise.resolve();
   const onChange = (changedPaths: string[]) => {
     const configChanges = changedPaths.filter((changed) => isConfigurationFile(changed, loaded.model));
-    if (configChanges.length > 0) reloading = reloading.then(() => reload(configChanges));
+    if (configChanges.length === 0) return;
+    // A reload never takes the process down: what it could not do is reported, and the next save tries again.
+    reloading = reloading.then(() => reload(configChanges)).catch((err: unknown) => void reportError(err));
   };
   const start = (service: Loaded, listenPort: number) => startDevGateway(service, options, listenPort, limits, print, onChange);
 
@@ -99,10 +101,10 @@ function reportLoadWarnings({ model, warnings, config, sourceMap }: Loaded): voi
   reportWarnings([...warnings, ...collectAuthorizerWarnings(model).map((warning) => locateIssue(warning, config, sourceMap))]);
 }
 
-/** The files a running gateway's configuration was read from: the configuration file and `.env` files beside it. */
+/** The files a running gateway's configuration was read from: the configuration file, and the `.env` files beside it that Serverless reads. */
 function isConfigurationFile(changedPath: string, model: Loaded['model']): boolean {
   const relative = path.relative(model.serviceDir, path.resolve(model.serviceDir, changedPath));
-  return relative === path.relative(model.serviceDir, model.configFile) || /^\.env(\..+)?$/.test(relative);
+  return [path.relative(model.serviceDir, model.configFile), '.env', `.env.${model.stage}`].includes(relative);
 }
 
 async function startDevGateway(
