@@ -103,8 +103,8 @@ function reportLoadWarnings({ model, warnings, config, sourceMap }: Loaded): voi
 
 /** The files a running gateway's configuration was read from: the configuration file, and the `.env` files beside it that Serverless reads. */
 function isConfigurationFile(changedPath: string, model: Loaded['model']): boolean {
-  const relative = path.relative(model.serviceDir, path.resolve(model.serviceDir, changedPath));
-  return [path.relative(model.serviceDir, model.configFile), '.env', `.env.${model.stage}`].includes(relative);
+  // The watcher reports paths relative to the service folder.
+  return [path.relative(model.serviceDir, model.configFile), '.env', `.env.${model.stage}`].includes(path.normalize(changedPath));
 }
 
 async function startDevGateway(
