@@ -1,7 +1,8 @@
-import { createRequire, Module } from 'node:module';
+import { createRequire, Module, SourceMap } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { BuildFailure, Message } from 'esbuild';
+import { readFile } from 'node:fs/promises';
+import type { BuildFailure, Loader, Message, Plugin } from 'esbuild';
 import { WsgateError } from '../../errors.js';
 import { createSourceMap, type ParsedDocument } from '../parse-document.js';
 import { isRecord } from '../is-record.js';
@@ -63,27 +64,49 @@ async function requireBundled(file: string): Promise<Exported> {
       format: 'cjs',
       target: `node${process.versions.node.split('.')[0]}`,
       packages: 'external',
-      sourcemap: 'inline',
+      // Never written: it names the bundle (beside the file) and its source map, which maps error stacks.
+      outfile: `${file}.wsgate-bundle.cjs`,
+      sourcemap: 'external',
       write: false,
       metafile: true,
       logLevel: 'silent',
-      // The bundle runs as if it were the config file itself (its __dirname, its node_modules).
-      define: { 'import.meta.url': JSON.stringify(pathToFileURL(file).href) },
+      plugins: [ownPathsPlugin],
+      define: { __dirname: DIRNAME, __filename: FILENAME, 'import.meta.url': IMPORT_META_URL },
     });
   } catch (err) {
     throw buildError(file, err as BuildFailure);
   }
-  const code = result.outputFiles[0]!.text;
+  const code = result.outputFiles.find((output) => output.path.endsWith('.cjs'))!.text;
+  const map = result.outputFiles.find((output) => output.path.endsWith('.map'));
+  const sourceMap = map ? new SourceMap(JSON.parse(map.text) as ConstructorParameters<typeof SourceMap>[0]) : undefined;
   const inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(dir, input));
-  // Stack frames of an error the file throws point at its TypeScript lines; the setting is put back after.
-  const sourceMapsWere = process.sourceMapsEnabled;
-  process.setSourceMapsEnabled(true);
-  try {
-    const value = await initialize(file, () => compileAsModule(code, file));
-    return { value, inputs };
-  } finally {
-    process.setSourceMapsEnabled(sourceMapsWere);
-  }
+  const value = await initialize(file, () => compileAsModule(code, file), sourceMap);
+  return { value, inputs };
+}
+
+// Each bundled file keeps its own `__dirname` (the aws-nodejs-typescript template builds handler paths from it).
+const DIRNAME = '__wsgateDirname';
+const FILENAME = '__wsgateFilename';
+const IMPORT_META_URL = '__wsgateImportMetaUrl';
+const ownPathsPlugin: Plugin = {
+  name: 'wsgate-own-paths',
+  setup(build) {
+    build.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, async (args) => {
+      if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+      const source = await readFile(args.path, 'utf8');
+      const prelude =
+        `const ${DIRNAME} = ${JSON.stringify(path.dirname(args.path))}; const ${FILENAME} = ${JSON.stringify(args.path)}; ` +
+        `const ${IMPORT_META_URL} = ${JSON.stringify(pathToFileURL(args.path).href)};`;
+      // On the first line, so that the lines of the file stay its own.
+      return { contents: `${prelude}${source}`, loader: loaderOf(args.path) };
+    });
+  },
+};
+
+function loaderOf(file: string): Loader {
+  const extension = path.extname(file);
+  if (extension === '.tsx' || extension === '.jsx') return extension.slice(1) as Loader;
+  return /\.[cm]?ts$/.test(extension) ? 'ts' : 'js';
 }
 
 function compileAsModule(code: string, file: string): unknown {
@@ -108,13 +131,13 @@ function unwrapDefault(value: unknown): unknown {
   return value;
 }
 
-async function initialize<T>(file: string, run: () => T | Promise<T>): Promise<T> {
+async function initialize<T>(file: string, run: () => T | Promise<T>, sourceMap?: SourceMap): Promise<T> {
   try {
     return await run();
   } catch (err) {
     if (err instanceof WsgateError) throw err;
     const error = err instanceof Error ? err : new Error(String(err));
-    const location = locateInStack(error, file) ?? { file };
+    const location = locateInStack(error, file, sourceMap) ?? { file };
     throw new WsgateError({
       code: 'CONFIGURATION_INITIALIZATION_ERROR',
       message: `Cannot load "${path.basename(file)}": Initialization error: ${error.message}`,
@@ -125,14 +148,20 @@ async function initialize<T>(file: string, run: () => T | Promise<T>): Promise<T
   }
 }
 
-/** The first stack frame in the service's own files (source-mapped to the TypeScript lines). */
-function locateInStack(error: Error, file: string): { file: string; line: number; column: number } | undefined {
+/** The first stack frame in the service's own files; frames of the bundle are mapped back to the TypeScript lines. */
+function locateInStack(error: Error, file: string, sourceMap?: SourceMap): { file: string; line: number; column: number } | undefined {
   const dir = path.dirname(file);
   for (const match of (error.stack ?? '').matchAll(/\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?$/gm)) {
     const frameFile = match[1]!.replace(/^file:\/\//, '');
-    if (frameFile.startsWith(dir) && !frameFile.includes(`${path.sep}node_modules${path.sep}`)) {
-      return { file: frameFile, line: Number(match[2]), column: Number(match[3]) };
+    const line = Number(match[2]);
+    const column = Number(match[3]);
+    if (frameFile === file && sourceMap) {
+      const entry = sourceMap.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+      if (entry.originalSource === undefined || entry.originalLine === undefined) continue;
+      const original = entry.originalSource.startsWith('file://') ? new URL(entry.originalSource).pathname : path.resolve(dir, entry.originalSource);
+      return { file: original, line: entry.originalLine + 1, column: (entry.originalColumn ?? 0) + 1 };
     }
+    if (frameFile.startsWith(dir) && !frameFile.includes(`${path.sep}node_modules${path.sep}`)) return { file: frameFile, line, column };
   }
   return undefined;
 }
