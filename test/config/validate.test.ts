@@ -117,7 +117,7 @@ functions:
     expect(issue.location?.line).toBe(lineOf(yaml, 'authorizer:'));
   });
 
-  it('CONFIG_DUPLICATE_ROUTE_KEY: a route key used twice, across functions and forms', async () => {
+  it('CONFIG_DUPLICATE_ROUTE_KEY: a route key used twice, across functions and forms, is a warning (v3 deploys it)', async () => {
     const yaml = `service: svc
 provider:
   name: aws
@@ -132,10 +132,10 @@ functions:
       - websocket:
           route: $default
 `;
-    const issue = only(await loadError(yaml));
-    expect(issue.code).toBe('CONFIG_DUPLICATE_ROUTE_KEY');
+    const issue = (await loadWarnings(yaml)).find((w) => w.code === 'CONFIG_DUPLICATE_ROUTE_KEY')!;
     expect(issue.path).toBe('functions.b.events[0].websocket.route');
-    expect(issue.message).toContain('functions.a.events[0].websocket');
+    expect(issue.message).toContain('"a" (functions.a.events[0].websocket)');
+    expect(issue.message).toContain('function "b" serves the route');
     expect(issue.location?.line).toBe(lineOf(yaml, 'route: $default'));
   });
 
@@ -241,7 +241,6 @@ functions:
       ['FUNCTION_MISSING_IN_SERVICE', lineOf(yaml, 'authorizer: nope')],
       ['CONFIG_AUTHORIZER_NOT_ON_CONNECT', lineOf(yaml, 'authorizer: nope2')],
       ['FUNCTION_MISSING_IN_SERVICE', lineOf(yaml, 'authorizer: nope2')],
-      ['CONFIG_DUPLICATE_ROUTE_KEY', lineOf(yaml, '- websocket: $connect')],
     ]);
   });
 });

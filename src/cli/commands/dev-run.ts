@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { loadService } from '../../config/load.js';
+import { servingRoutes } from '../../config/serving-routes.js';
 import { WsgateError } from '../../errors.js';
 import { collectAuthorizerWarnings } from '../../gateway/authorizer/startup-warnings.js';
 import { describeBindWarning } from '../../gateway/bind-warning.js';
@@ -158,7 +159,7 @@ function printBanner({ gateway, address }: RunningDevGateway, { model }: Loaded,
   print(`wsgate dev: ${model.service} (stage ${gateway.stage}, region ${model.region})`);
   print(`  WebSocket:    ${address.url}  or  ${address.stageUrl}  (wss:// too)`);
   print(`  @connections: ${address.connectionsUrl}/{connectionId}`);
-  print(`  Routes:       ${model.websocket.routes.map((r) => `${r.routeKey} → ${r.functionKey}`).join(', ') || '(none)'}`);
+  print(`  Routes:       ${[...servingRoutes(model).values()].map((r) => `${r.routeKey} → ${r.functionKey}`).join(', ') || '(none)'}`);
 }
 
 function parsePort(value: string): number {
