@@ -5,9 +5,11 @@ import { parseRouteSelectionExpression } from '../gateway/route-selection.js';
 import { formatConfigPath, type PathSegment } from './config-path.js';
 import { isRecord, type Dict } from './is-record.js';
 import type { SourceMap } from './parse-document.js';
+import { V3_EVENT_TYPES } from './v3-keys.js';
 
 const PREDEFINED_ROUTES = new Set(['$connect', '$disconnect', '$default']);
 const LOG_LEVELS = new Set(['INFO', 'ERROR']);
+const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set(V3_EVENT_TYPES);
 
 export interface RuleFindings {
   errors: ErrorDetail[];
@@ -36,12 +38,20 @@ export function validateRules(config: Dict, sourceMap: SourceMap): RuleFindings 
       const eventPath: PathSegment[] = ['functions', key, 'events', i];
       if (!isRecord(event)) return;
       for (const type of Object.keys(event)) {
-        if (type !== 'websocket') {
+        if (type !== 'websocket' && KNOWN_EVENT_TYPES.has(type)) {
           issue(
             warnings,
             'CONFIG_UNSUPPORTED_EVENT',
             [...eventPath, type],
             `Event "${type}" of function "${key}" is not a websocket event: wsgate ignores it`,
+          );
+        } else if (type !== 'websocket') {
+          issue(
+            warnings,
+            'CONFIG_UNKNOWN_EVENT',
+            [...eventPath, type],
+            `Unknown event "${type}" of function "${key}": Serverless v3 defines no such event (a plugin may); wsgate ignores it`,
+            `Events of Serverless v3: ${[...KNOWN_EVENT_TYPES].join(', ')}.`,
           );
         }
       }

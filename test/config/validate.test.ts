@@ -380,18 +380,21 @@ functions:
 
 describe('warnings (wsgate ignores, the load goes on)', () => {
   it('other event types, plugins, unknown provider/function keys, provider tags without useProviderTags', async () => {
+    // provider.vpc and functions.*.layers are Serverless v3 keys: accepted without a finding.
     const yaml = `service: svc
 plugins:
   - serverless-offline
 provider:
   name: aws
   vpc: { securityGroupIds: [sg-1] }
+  vpcc: { securityGroupIds: [sg-1] }
   tags:
     team: core
 functions:
   a:
     handler: h.a
     layers: [arn:aws:lambda:us-east-1:1:layer:x:1]
+    layer: [arn:aws:lambda:us-east-1:1:layer:x:1]
     events:
       - websocket: $default
       - http: GET /
@@ -399,8 +402,8 @@ functions:
 `;
     const warnings = await loadWarnings(yaml);
     expect(warnings.map((w) => [w.code, w.path, w.location?.line])).toEqual([
-      ['CONFIG_UNKNOWN_PROPERTY', 'provider.vpc', lineOf(yaml, 'vpc:')],
-      ['CONFIG_UNKNOWN_PROPERTY', 'functions.a.layers', lineOf(yaml, 'layers:')],
+      ['CONFIG_UNKNOWN_PROPERTY', 'functions.a.layer', lineOf(yaml, '    layer:')],
+      ['CONFIG_UNKNOWN_PROPERTY', 'provider.vpcc', lineOf(yaml, 'vpcc:')],
       ['CONFIG_UNSUPPORTED_EVENT', 'functions.a.events[1].http', lineOf(yaml, 'http:')],
       ['CONFIG_UNSUPPORTED_EVENT', 'functions.a.events[2].schedule', lineOf(yaml, 'schedule:')],
       ['CONFIG_UNKNOWN_PLUGIN', 'plugins[0]', lineOf(yaml, 'serverless-offline')],
