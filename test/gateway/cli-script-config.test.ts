@@ -94,3 +94,18 @@ describe.each([
     await client.close();
   });
 });
+
+describe('wsgate package with a serverless.ts', () => {
+  it('writes the own-stack endpoint and the account id as CloudFormation computes them, never contacting AWS', async () => {
+    const dir = await serviceFolder({}, TS_FIXTURE);
+    cli = runCli(['package'], { cwd: dir });
+    expect(await cli.exited, cli.stderr.join('\n')).toBe(0);
+    const template = JSON.parse(await readFile(path.join(dir, '.serverless/cloudformation-template-update-stack.json'), 'utf8'));
+    expect(template.Resources.ChatLambdaFunction.Properties.Environment.Variables).toMatchObject({
+      WEBSOCKET_ENDPOINT: { 'Fn::Join': ['', ['wss://', { Ref: 'WebsocketsApi' }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/dev']] },
+      ACCOUNT_ID: { Ref: 'AWS::AccountId' },
+    });
+    // The same value as the stack's own output.
+    expect(template.Outputs.ServiceEndpointWebsocket.Value).toEqual(template.Resources.ChatLambdaFunction.Properties.Environment.Variables.WEBSOCKET_ENDPOINT);
+  });
+});
