@@ -145,3 +145,24 @@ describe('local values of AWS-only variables', () => {
     expect(err.code).toBe('CLI_INVALID_OPTION');
   });
 });
+
+describe('${cf:<own stack>.<Output>} of resources.Outputs', () => {
+  const yaml = service(`custom:
+  plain: \${cf:chat-dev.Plain}
+  computed: \${cf:chat-dev.QueueUrl, 'no-local-value'}
+resources:
+  Outputs:
+    Plain: { Value: plain-text }
+    QueueUrl: { Value: { Ref: JobsQueue } }
+`);
+
+  it('dev: a plain value is used; a CloudFormation expression has no local value', async () => {
+    const { config } = await load(yaml);
+    expect(config.custom).toEqual({ plain: 'plain-text', computed: 'no-local-value' });
+  });
+
+  it("package: the output's own expression", async () => {
+    const { config } = await load(yaml, { variableMode: 'package' });
+    expect(config.custom).toEqual({ plain: 'plain-text', computed: { Ref: 'JobsQueue' } });
+  });
+});

@@ -18,15 +18,19 @@ export interface OwnOutput {
 
 /**
  * An output of the service's own stack as wsgate writes it. `dev`: the local equivalent (the gateway's
- * `wss://` URL, a local bucket name, `$LATEST` function ARNs of the local account). `package`: the
- * output's own CloudFormation value where it is known before packaging.
+ * `wss://` URL, a local bucket name, `$LATEST` function ARNs of the local account; a `resources.Outputs` value
+ * that is plain text). `package`: the output's own CloudFormation value where it is known before packaging.
  */
 export async function ownStackOutput(outputId: string, ctx: VariableSourceContext): Promise<OwnOutput> {
   if (outputId === WEBSOCKETS_ENDPOINT_OUTPUT_ID) return websocketEndpoint(ctx);
   if (outputId === DEPLOYMENT_BUCKET_OUTPUT_ID) return deploymentBucketName(ctx);
   const functionKey = await functionOfVersionOutput(outputId, ctx);
   if (functionKey !== undefined) return functionQualifiedArn(functionKey, ctx);
-  return { why: `"${outputId}" is not an output wsgate derives (${WEBSOCKETS_ENDPOINT_OUTPUT_ID}, ${DEPLOYMENT_BUCKET_OUTPUT_ID}, <Function>LambdaFunctionQualifiedArn)` };
+  const declared = await declaredOutputValue(outputId, ctx);
+  if (typeof declared === 'string' || typeof declared === 'number') return { value: declared };
+  if (declared !== undefined && ctx.mode === 'package') return { value: new DeployTimeValue(declared as Record<string, unknown>) };
+  if (declared !== undefined) return { why: `the service's output "${outputId}" is a CloudFormation expression, known only once deployed` };
+  return { why: `"${outputId}" is neither an output wsgate derives (${WEBSOCKETS_ENDPOINT_OUTPUT_ID}, ${DEPLOYMENT_BUCKET_OUTPUT_ID}, <Function>LambdaFunctionQualifiedArn) nor one of resources.Outputs` };
 }
 
 async function websocketEndpoint(ctx: VariableSourceContext): Promise<OwnOutput> {
@@ -67,4 +71,21 @@ async function functionQualifiedArn(functionKey: string, ctx: VariableSourceCont
   const name = await ctx.resolveConfigValue(['functions', functionKey, 'name']);
   const functionName = typeof name === 'string' ? name : `${String(await ctx.resolveConfigValue(['service']))}-${await ctx.resolveStage()}-${functionKey}`;
   return { value: `arn:aws:lambda:${await ctx.resolveRegion()}:${LOCAL_ACCOUNT_ID}:function:${functionName}:$LATEST` };
+}
+
+/** `resources.Outputs.<id>.Value` (resources as an object or a list of them, as v3 merges them). */
+async function declaredOutputValue(outputId: string, ctx: VariableSourceContext): Promise<unknown> {
+  const resources = await ctx.resolveConfigKeys(['resources']);
+  if (resources === undefined) {
+    const list = await ctx.resolveConfigValue(['resources']);
+    if (!Array.isArray(list)) return undefined;
+    for (const part of [...list].reverse()) {
+      const value = isRecord(part) && isRecord(part.Outputs) && isRecord(part.Outputs[outputId]) ? part.Outputs[outputId].Value : undefined;
+      if (value !== undefined) return value;
+    }
+    return undefined;
+  }
+  const outputs = await ctx.resolveConfigKeys(['resources', 'Outputs']);
+  if (!outputs?.includes(outputId)) return undefined;
+  return ctx.resolveConfigValue(['resources', 'Outputs', outputId, 'Value']);
 }
