@@ -3,7 +3,7 @@ import { WsgateError } from '../errors.js';
 /**
  * The options `${opt:…}` sees, as in Serverless: every free `--name value`, `--name=value` and bare
  * `--flag` that commander does not know, then the command's own string/boolean options (they win).
- * A repeated `--param` keeps every value, one per line.
+ * A repeated `--param` or `--var` keeps every value, one per line.
  */
 export function collectCliOptions(
   freeArgs: readonly string[],
@@ -33,7 +33,8 @@ export function parseFreeOptions(args: readonly string[]): Record<string, string
     if (eq !== -1) value = arg.slice(eq + 1);
     else if (i + 1 < args.length && !args[i + 1].startsWith('--')) value = args[++i];
     else value = true;
-    if (name === 'param' && typeof out.param === 'string' && typeof value === 'string') out.param = `${out.param}\n${value}`;
+    const previous = out[name];
+    if ((name === 'param' || name === 'var') && typeof previous === 'string' && typeof value === 'string') out[name] = `${previous}\n${value}`;
     else out[name] = value;
   }
   return out;

@@ -4,8 +4,9 @@ import { isValidLogicalId, websocketsRouteId } from './naming.js';
 
 /**
  * Route keys Serverless v3 accepts but CloudFormation or API Gateway would reject at deploy time:
- * keys whose logical id is not alphanumeric (a space, `@`…), the same key twice (v3 silently keeps
- * the last), and two keys that normalise to one logical id. Returns the routes to leave out.
+ * keys whose logical id is not alphanumeric (a space, `@`…) and two different keys that normalise to one
+ * logical id. The same key twice is kept: v3 merges its route resources (see compile-generated.ts).
+ * Returns the routes to leave out.
  */
 export function checkRouteKeys(model: ServiceModel, issues: ErrorDetail[]): Set<RouteModel> {
   const rejected = new Set<RouteModel>();
@@ -26,18 +27,13 @@ export function checkRouteKeys(model: ServiceModel, issues: ErrorDetail[]): Set<
       continue;
     }
     const previous = byId.get(id);
-    if (previous) {
-      const same = previous.routeKey === route.routeKey;
+    if (previous && previous.routeKey !== route.routeKey) {
       issues.push({
-        code: same ? 'WEBSOCKETS_DUPLICATE_ROUTE_KEY' : 'WEBSOCKETS_ROUTE_KEY_COLLISION',
-        message: same
-          ? `Route key "${route.routeKey}" is already declared at ${previous.configPath}`
-          : `Route keys "${route.routeKey}" and "${previous.routeKey}" (${previous.configPath}) both map to the logical id "${id}"`,
+        code: 'WEBSOCKETS_ROUTE_KEY_COLLISION',
+        message: `Route keys "${route.routeKey}" and "${previous.routeKey}" (${previous.configPath}) both map to the logical id "${id}"`,
         path,
         location,
-        hint: same
-          ? 'A websocket API has one integration per route key: keep one of the two events.'
-          : 'Rename one of the route keys.',
+        hint: 'Rename one of the route keys.',
       });
       rejected.add(route);
       continue;

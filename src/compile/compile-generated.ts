@@ -3,6 +3,7 @@ import type { ErrorDetail } from '../errors.js';
 import type { CfnOutput, CfnResource } from './cfn.js';
 import { sortKeysDeep } from './sort-keys-deep.js';
 import { checkRouteKeys } from './check-route-keys.js';
+import { mergeDeep } from './merge-deep.js';
 import {
   CUSTOM_RESOURCES_ARTIFACT_NAME,
   DEPLOYMENT_BUCKET_OUTPUT_ID,
@@ -185,14 +186,14 @@ export function compileGeneratedResources(
         );
       }
     }
+    const compiledRouteKeys = new Set<string>();
     for (const route of routes) {
       if (rejectedRoutes.has(route)) continue;
-      add(
-        websocketsRouteId(route.routeKey),
-        compileWebsocketsRoute(model, route),
-        `${route.configPath}.route`,
-        `Route "${route.routeKey}"`,
-      );
+      const id = websocketsRouteId(route.routeKey);
+      const compiled = compileWebsocketsRoute(model, route);
+      // A key defined again: v3 lodash-merges the route into the first one, so the last target wins.
+      if (compiledRouteKeys.has(route.routeKey)) resources[id] = mergeDeep(resources[id], compiled) as CfnResource;
+      else if (add(id, compiled, `${route.configPath}.route`, `Route "${route.routeKey}"`)) compiledRouteKeys.add(route.routeKey);
     }
     if (externalApiId === undefined) {
       add(WEBSOCKETS_STAGE_ID, compileWebsocketsStage(model), 'provider.stage', 'The websocket stage');

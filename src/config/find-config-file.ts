@@ -2,7 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { WsgateError } from '../errors.js';
 
-export const CONFIG_FILE_NAMES = ['serverless.yml', 'serverless.yaml', 'serverless.json'] as const;
+/** Serverless v3's order (`lib/cli/resolve-configuration-path.js`): the first that exists is used. */
+export const CONFIG_FILE_EXTENSIONS = ['yml', 'yaml', 'json', 'js', 'mjs', 'cjs', 'ts'] as const;
+export const CONFIG_FILE_NAMES = CONFIG_FILE_EXTENSIONS.map((extension) => `serverless.${extension}`);
 
 /** Finds the configuration file: `configFile` if given (relative to serviceDir), else the first default name. */
 export function findConfigFile(serviceDir: string, configFile?: string): string {
@@ -24,19 +26,25 @@ export function findConfigFile(serviceDir: string, configFile?: string): string 
   }
   throw new WsgateError({
     code: 'CONFIG_FILE_NOT_FOUND',
-    message: `No serverless.yml, serverless.yaml or serverless.json in ${serviceDir}`,
+    message: `No ${CONFIG_FILE_NAMES.join(', ')} in ${serviceDir}`,
     hint: 'Run wsgate in the service folder, or name the file with --config.',
   });
 }
 
-/** Only YAML and JSON are read: serverless.js / serverless.ts would need to run user code at load time. */
+/** The formats Serverless v3 reads; another extension is refused before anything is read. */
 export function assertSupportedConfigFile(file: string): void {
-  if (!/\.(ya?ml|json)$/i.test(file)) {
+  const extension = path.extname(file).slice(1);
+  if (!(CONFIG_FILE_EXTENSIONS as readonly string[]).includes(extension)) {
     throw new WsgateError({
       code: 'CONFIG_UNSUPPORTED_FORMAT',
-      message: `Cannot read ${path.basename(file)}: wsgate reads .yml, .yaml and .json configuration files`,
+      message: `Cannot read ${path.basename(file)}: unsupported file extension (expected one of: ${CONFIG_FILE_EXTENSIONS.join(', ')})`,
       location: { file },
-      hint: 'Convert the configuration to serverless.yml.',
+      hint: 'Name the configuration serverless.yml, .yaml, .json, .js, .mjs, .cjs or .ts.',
     });
   }
+}
+
+/** JavaScript and TypeScript configurations are run to get their value; YAML and JSON are parsed. */
+export function isScriptConfigFile(file: string): boolean {
+  return /\.(js|mjs|cjs|ts)$/.test(file);
 }

@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WsgateError } from '../errors.js';
 import type { LoadedService, LoadServiceOptions } from './load-options.js';
-import { assertSupportedConfigFile, findConfigFile } from './find-config-file.js';
-import { parseDocument } from './parse-document.js';
+import { assertSupportedConfigFile, findConfigFile, isScriptConfigFile } from './find-config-file.js';
+import { loadScriptConfig } from './script/load-script-config.js';
+import { parseDocument, type ParsedDocument } from './parse-document.js';
 import { normalizeService } from './normalize.js';
 import { isRecord } from './is-record.js';
 import { validateConfig } from './validate.js';
@@ -11,6 +12,7 @@ import { STAGE_PATTERN } from './schema.js';
 import { resolveVariables } from './variables/resolve.js';
 import { chooseRegion, chooseStage } from './stage-and-region.js';
 import { dotenvEnvironment } from './dotenv-environment.js';
+import { parseVarOptions } from './variables/parse-var-options.js';
 
 /**
  * Loads a service: finds and parses the configuration, resolves its variables, validates it (every
@@ -20,16 +22,7 @@ export async function loadService(options: LoadServiceOptions = {}): Promise<Loa
   const serviceDir = path.resolve(options.serviceDir ?? process.cwd());
   const configFile = findConfigFile(serviceDir, options.configFile);
   assertSupportedConfigFile(configFile);
-  const text = await readFile(configFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new WsgateError({
-      code: 'CONFIG_FILE_NOT_READABLE',
-      message: `Cannot read ${configFile}: ${err.code ?? err.message}`,
-      location: { file: configFile },
-      hint: 'Check the permissions of the configuration file.',
-      cause: err,
-    });
-  });
-  const { value, sourceMap } = parseDocument(text, configFile);
+  const { value, sourceMap, inputs } = await readConfigFile(configFile);
   if (!isRecord(value)) {
     throw new WsgateError({
       code: 'CONFIG_NOT_AN_OBJECT',
@@ -49,6 +42,9 @@ export async function loadService(options: LoadServiceOptions = {}): Promise<Loa
     sourceMap,
     options: cliOptions,
     env,
+    mode: options.variableMode,
+    localVariables: parseVarOptions(cliOptions.var),
+    gatewayEndpoint: options.gatewayEndpoint,
     prepareEnv: (early) => dotenvEnvironment(early, configDir, env, sourceMap),
   });
   const provider = isRecord(config.provider) ? config.provider : {};
@@ -65,5 +61,19 @@ export async function loadService(options: LoadServiceOptions = {}): Promise<Loa
     });
   }
   const model = normalizeService(config, { configFile, stage, region });
-  return { model, config, warnings, sourceMap: resolvedSourceMap };
+  return { model, config, warnings, sourceMap: resolvedSourceMap, configInputs: inputs };
+}
+
+async function readConfigFile(configFile: string): Promise<ParsedDocument & { inputs: string[] }> {
+  if (isScriptConfigFile(configFile)) return loadScriptConfig(configFile);
+  const text = await readFile(configFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new WsgateError({
+      code: 'CONFIG_FILE_NOT_READABLE',
+      message: `Cannot read ${configFile}: ${err.code ?? err.message}`,
+      location: { file: configFile },
+      hint: 'Check the permissions of the configuration file.',
+      cause: err,
+    });
+  });
+  return { ...parseDocument(text, configFile), inputs: [configFile] };
 }

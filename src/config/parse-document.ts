@@ -101,7 +101,8 @@ function isCyclic(value: unknown, ancestors = new Set<object>()): boolean {
   return false;
 }
 
-function createSourceMap(file: string, positions: Map<string, Position>): SourceMap {
+/** A source map over the positions recorded for each formatted config path (none: every path locates to the file). */
+export function createSourceMap(file: string, positions: Map<string, Position>): SourceMap {
   return {
     file,
     locate(path) {

@@ -1,8 +1,10 @@
+import { acceptAlso, V3_API_GATEWAY_KEYS, V3_DEPLOYMENT_BUCKET_KEYS, V3_FUNCTION_KEYS, V3_LOGS_KEYS, V3_PROVIDER_KEYS, V3_REST_API_LOGS_KEYS, V3_TOP_LEVEL_KEYS } from './v3-keys.js';
+
 /**
  * JSON schema of what wsgate reads from serverless.yml (draft-07, checked by ajv).
  * Shapes follow Serverless v3's own schema (`lib/config-schema.js`, `provider.js`, the websocket event).
- * Unknown keys of the lenient objects (see validate.ts) are warnings: real services carry many
- * settings wsgate has no use for. `description` is what error messages say was expected.
+ * Every other key Serverless 3.40 accepts is accepted as it is (the tables of v3-keys.ts); unknown keys of the
+ * lenient objects (see validate-schema.ts) are warnings, of the others errors. `description` is what error messages say was expected.
  */
 const cfFunction = {
   type: 'object',
@@ -131,7 +133,7 @@ const memorySize = wholeNumber(128, 10240);
 const functionSchema = {
   type: 'object',
   description: 'a function definition with at least a "handler"',
-  properties: {
+  properties: acceptAlso({
     handler: { type: 'string', minLength: 1, pattern: '\\.', description: 'a handler "path/to/file.export"' },
     name: { type: 'string', minLength: 1, maxLength: 64 },
     description: { type: 'string', maxLength: 256 },
@@ -164,7 +166,8 @@ const functionSchema = {
         properties: { websocket: websocketEvent },
       },
     },
-  },
+    layers: { type: 'array', description: 'a list of layer ARNs or { Ref: … }' },
+  }, V3_FUNCTION_KEYS),
   required: ['handler'],
   additionalProperties: false,
 };
@@ -174,7 +177,7 @@ export const STAGE_PATTERN = '^[a-zA-Z0-9-]+$';
 
 const providerSchema = {
   type: 'object',
-  properties: {
+  properties: acceptAlso({
     name: { const: 'aws', description: '"aws"' },
     runtime: { type: 'string', minLength: 1 },
     // Serverless v3's pattern: the stage is a segment of URLs, ARNs and stack names.
@@ -229,12 +232,12 @@ const providerSchema = {
       then: { minLength: 1 },
       else: {
         type: 'object',
-        properties: {
+        properties: acceptAlso({
           name: { type: 'string', minLength: 1 },
           serverSideEncryption: { type: 'string' },
           blockPublicAccess: { type: 'boolean' },
           tags,
-        },
+        }, V3_DEPLOYMENT_BUCKET_KEYS),
       },
     },
     logRetentionInDays: positiveInteger,
@@ -249,20 +252,20 @@ const providerSchema = {
     },
     apiGateway: {
       type: 'object',
-      properties: { websocketApiId: { $ref: '#/definitions/cfInstruction' } },
+      properties: acceptAlso({ websocketApiId: { $ref: '#/definitions/cfInstruction' } }, V3_API_GATEWAY_KEYS),
     },
     logs: {
       type: 'object',
-      properties: {
+      properties: acceptAlso({
         websocket: logsWebsocket,
         restApi: {
           description: 'true/false or an object',
           type: ['boolean', 'object'],
-          properties: { role: { $ref: '#/definitions/cfInstruction' }, roleManagedExternally: { type: 'boolean' } },
+          properties: acceptAlso({ role: { $ref: '#/definitions/cfInstruction' }, roleManagedExternally: { type: 'boolean' } }, V3_REST_API_LOGS_KEYS),
         },
-      },
+      }, V3_LOGS_KEYS),
     },
-  },
+  }, V3_PROVIDER_KEYS),
   required: ['name'],
   additionalProperties: false,
 };
@@ -271,7 +274,7 @@ export const CONFIG_SCHEMA = {
   $id: 'https://wsgate.local/serverless-config.json',
   type: 'object',
   definitions: { cfFunction, cfInstruction, arn },
-  properties: {
+  properties: acceptAlso({
     service: {
       type: 'string',
       pattern: '^[a-zA-Z][0-9a-zA-Z-]+$',
@@ -329,9 +332,10 @@ export const CONFIG_SCHEMA = {
     variablesResolutionMode: {},
     deprecationNotificationMode: {},
     disabledDeprecations: {},
-    layers: {},
+    layers: { type: ['object', 'null'], description: 'a map of layer names to layer definitions' },
+    // Defined by the serverless-step-functions plugin, common beside websocket services.
     stepFunctions: {},
-  },
+  }, V3_TOP_LEVEL_KEYS),
   required: ['service', 'provider'],
   additionalProperties: false,
 } as const;

@@ -5,9 +5,11 @@ import { parseRouteSelectionExpression } from '../gateway/route-selection.js';
 import { formatConfigPath, type PathSegment } from './config-path.js';
 import { isRecord, type Dict } from './is-record.js';
 import type { SourceMap } from './parse-document.js';
+import { V3_EVENT_TYPES } from './v3-keys.js';
 
 const PREDEFINED_ROUTES = new Set(['$connect', '$disconnect', '$default']);
 const LOG_LEVELS = new Set(['INFO', 'ERROR']);
+const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set(V3_EVENT_TYPES);
 
 export interface RuleFindings {
   errors: ErrorDetail[];
@@ -17,7 +19,8 @@ export interface RuleFindings {
 /**
  * The checks a schema cannot express, run on a schema-valid configuration before anything runs.
  * Where Serverless v3 has a code and text, they are reused; where it lets a mistake through to
- * deploy time (authorizer off `$connect`, duplicate or reserved route keys) wsgate fails early.
+ * deploy time (authorizer off `$connect`, reserved route keys) wsgate fails early; a route key defined twice,
+ * which v3 deploys (the last definition wins), is a warning.
  */
 export function validateRules(config: Dict, sourceMap: SourceMap): RuleFindings {
   const errors: ErrorDetail[] = [];
@@ -26,7 +29,7 @@ export function validateRules(config: Dict, sourceMap: SourceMap): RuleFindings 
     list.push({ code, message, path: formatConfigPath(path), location: sourceMap.locate(path), hint });
 
   const functions = isRecord(config.functions) ? config.functions : {};
-  const firstUse = new Map<string, string>();
+  const definitions = new Map<string, Array<{ functionKey: string; path: PathSegment[] }>>();
   let hasWebsocket = false;
 
   for (const [key, fn] of Object.entries(functions)) {
@@ -35,12 +38,20 @@ export function validateRules(config: Dict, sourceMap: SourceMap): RuleFindings 
       const eventPath: PathSegment[] = ['functions', key, 'events', i];
       if (!isRecord(event)) return;
       for (const type of Object.keys(event)) {
-        if (type !== 'websocket') {
+        if (type !== 'websocket' && KNOWN_EVENT_TYPES.has(type)) {
           issue(
             warnings,
             'CONFIG_UNSUPPORTED_EVENT',
             [...eventPath, type],
             `Event "${type}" of function "${key}" is not a websocket event: wsgate ignores it`,
+          );
+        } else if (type !== 'websocket') {
+          issue(
+            warnings,
+            'CONFIG_UNKNOWN_EVENT',
+            [...eventPath, type],
+            `Unknown event "${type}" of function "${key}": Serverless v3 defines no such event (a plugin may); wsgate ignores it`,
+            `Events of Serverless v3: ${[...KNOWN_EVENT_TYPES].join(', ')}.`,
           );
         }
       }
@@ -52,18 +63,9 @@ export function validateRules(config: Dict, sourceMap: SourceMap): RuleFindings 
       if (routeKey === undefined) return;
       const routePath = typeof ws === 'string' ? wsPath : [...wsPath, 'route'];
 
-      const previous = firstUse.get(routeKey);
-      if (previous) {
-        issue(
-          errors,
-          'CONFIG_DUPLICATE_ROUTE_KEY',
-          routePath,
-          `Route "${routeKey}" is already defined at ${previous}`,
-          'A route key may appear only once in a service (Serverless would silently merge both into one route).',
-        );
-      } else {
-        firstUse.set(routeKey, formatConfigPath(routePath));
-      }
+      const uses = definitions.get(routeKey) ?? [];
+      uses.push({ functionKey: key, path: routePath });
+      definitions.set(routeKey, uses);
       if (routeKey.startsWith('$') && !PREDEFINED_ROUTES.has(routeKey)) {
         issue(
           errors,
@@ -112,6 +114,21 @@ export function validateRules(config: Dict, sourceMap: SourceMap): RuleFindings 
         }
       }
     });
+  }
+
+  // Serverless v3 deploys a route key defined twice: its routes template is merged, so the last definition's
+  // integration serves the route. wsgate runs it the same way and says so.
+  for (const [routeKey, uses] of definitions) {
+    if (uses.length < 2) continue;
+    const serving = uses[uses.length - 1]!;
+    const listed = uses.map((use) => `"${use.functionKey}" (${formatConfigPath(use.path)})`).join(', ');
+    issue(
+      warnings,
+      'CONFIG_DUPLICATE_ROUTE_KEY',
+      serving.path,
+      `Route "${routeKey}" is defined ${uses.length} times, by functions ${listed}: as on AWS after a Serverless deploy, the last definition wins and function "${serving.functionKey}" serves the route`,
+      'Keep one websocket event per route key; the others never run.',
+    );
   }
 
   function checkFunctionExists(name: string, path: PathSegment[]) {

@@ -4,6 +4,7 @@ import type { SourceMap } from './parse-document.js';
 import { validateSchema } from './validate-schema.js';
 import { validateRules } from './validate-rules.js';
 import { validatePackage } from './validate-package.js';
+import { checkVersions } from './validate-versions.js';
 
 /**
  * Validates a resolved configuration: the schema first, then (on a schema-valid configuration) the
@@ -14,7 +15,7 @@ export function validateConfig(config: Dict, sourceMap: SourceMap): ErrorDetail[
   if (schema.errors.length > 0) throw validationError(schema.errors);
   const rules = validateRules(config, sourceMap);
   if (rules.errors.length > 0) throw validationError(rules.errors);
-  return [...schema.warnings, ...rules.warnings, ...validatePackage(config, sourceMap)];
+  return [...schema.warnings, ...rules.warnings, ...checkVersions(config, sourceMap), ...validatePackage(config, sourceMap)];
 }
 
 function validationError(issues: ErrorDetail[]): WsgateError {

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { RouteModel, ServiceModel } from '../config/model.js';
+import type { ServiceModel } from '../config/model.js';
 import { WsgateError } from '../errors.js';
 import { createMemoryRegistry } from '../registry/memory.js';
 import type { ConnectionRegistry } from '../registry/connection-registry.js';
@@ -11,6 +11,7 @@ import { LOCAL_CREDENTIALS } from '../runtime/build-lambda-environment.js';
 import { closeConnection } from './connection-handler.js';
 import { createConnectionTimers, TIME_LIMIT_CLOSE } from './connection-timers.js';
 import { emitRecord, type GatewayState, type LiveConnection } from './gateway-state.js';
+import { servingRoutes } from '../config/serving-routes.js';
 import { createIdGenerator, deriveApiId, LOCAL_ACCOUNT_ID, type IdGenerator } from './ids.js';
 import { resolveLimits, type GatewayLimits } from './limits.js';
 import type { ManagementObserver } from './management-record.js';
@@ -97,8 +98,7 @@ export const SHUTDOWN_CLOSE = { code: 1001, reason: 'Going away' } as const;
 export function createGateway(model: ServiceModel, options: GatewayOptions = {}): Gateway {
   const host = options.host ?? '127.0.0.1';
   const stage = options.stage ?? model.stage;
-  const routes = new Map<string, RouteModel>();
-  for (const route of model.websocket.routes) routes.set(route.routeKey, route);
+  const routes = servingRoutes(model);
   const expression = parseRouteSelectionExpression(model.websocket.routeSelectionExpression);
   const observers = [...(options.observers ?? [])];
   const pending = new Set<Promise<unknown>>();

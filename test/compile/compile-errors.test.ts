@@ -45,21 +45,6 @@ describe('compile rejects what Serverless v3 lets through but AWS would reject, 
     expect(err.issues[1].hint).toContain('Type: AWS::ApiGatewayV2::Api');
   });
 
-  it('a route key declared twice in a hand-built model (loadService already rejects it)', async () => {
-    const { model } = await loadService({ serviceDir: join(servicesDir, 'compile-basic'), env: {} });
-    const routes = [
-      ...model.websocket.routes,
-      { ...model.websocket.routes[3], configPath: 'functions.extra.events[0].websocket' },
-    ];
-    const broken = { ...model, websocket: { ...model.websocket, routes } };
-    expect(() => compile(broken, { artifact: FAKE_ARTIFACT, artifactDirectoryName: 'p' })).toThrow(
-      expect.objectContaining({
-        code: 'WEBSOCKETS_DUPLICATE_ROUTE_KEY',
-        path: 'functions.extra.events[0].websocket.route',
-      }),
-    );
-  });
-
   it('one problem is thrown as itself', async () => {
     const { model } = await loadService({ serviceDir: join(servicesDir, 'compile-basic'), env: {} });
     const broken = {

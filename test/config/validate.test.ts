@@ -117,7 +117,7 @@ functions:
     expect(issue.location?.line).toBe(lineOf(yaml, 'authorizer:'));
   });
 
-  it('CONFIG_DUPLICATE_ROUTE_KEY: a route key used twice, across functions and forms', async () => {
+  it('CONFIG_DUPLICATE_ROUTE_KEY: a route key used twice, across functions and forms, is a warning (v3 deploys it)', async () => {
     const yaml = `service: svc
 provider:
   name: aws
@@ -132,10 +132,10 @@ functions:
       - websocket:
           route: $default
 `;
-    const issue = only(await loadError(yaml));
-    expect(issue.code).toBe('CONFIG_DUPLICATE_ROUTE_KEY');
+    const issue = (await loadWarnings(yaml)).find((w) => w.code === 'CONFIG_DUPLICATE_ROUTE_KEY')!;
     expect(issue.path).toBe('functions.b.events[0].websocket.route');
-    expect(issue.message).toContain('functions.a.events[0].websocket');
+    expect(issue.message).toContain('"a" (functions.a.events[0].websocket)');
+    expect(issue.message).toContain('function "b" serves the route');
     expect(issue.location?.line).toBe(lineOf(yaml, 'route: $default'));
   });
 
@@ -241,7 +241,6 @@ functions:
       ['FUNCTION_MISSING_IN_SERVICE', lineOf(yaml, 'authorizer: nope')],
       ['CONFIG_AUTHORIZER_NOT_ON_CONNECT', lineOf(yaml, 'authorizer: nope2')],
       ['FUNCTION_MISSING_IN_SERVICE', lineOf(yaml, 'authorizer: nope2')],
-      ['CONFIG_DUPLICATE_ROUTE_KEY', lineOf(yaml, '- websocket: $connect')],
     ]);
   });
 });
@@ -381,18 +380,21 @@ functions:
 
 describe('warnings (wsgate ignores, the load goes on)', () => {
   it('other event types, plugins, unknown provider/function keys, provider tags without useProviderTags', async () => {
+    // provider.vpc and functions.*.layers are Serverless v3 keys: accepted without a finding.
     const yaml = `service: svc
 plugins:
   - serverless-offline
 provider:
   name: aws
   vpc: { securityGroupIds: [sg-1] }
+  vpcc: { securityGroupIds: [sg-1] }
   tags:
     team: core
 functions:
   a:
     handler: h.a
     layers: [arn:aws:lambda:us-east-1:1:layer:x:1]
+    layer: [arn:aws:lambda:us-east-1:1:layer:x:1]
     events:
       - websocket: $default
       - http: GET /
@@ -400,8 +402,8 @@ functions:
 `;
     const warnings = await loadWarnings(yaml);
     expect(warnings.map((w) => [w.code, w.path, w.location?.line])).toEqual([
-      ['CONFIG_UNKNOWN_PROPERTY', 'provider.vpc', lineOf(yaml, 'vpc:')],
-      ['CONFIG_UNKNOWN_PROPERTY', 'functions.a.layers', lineOf(yaml, 'layers:')],
+      ['CONFIG_UNKNOWN_PROPERTY', 'functions.a.layer', lineOf(yaml, '    layer:')],
+      ['CONFIG_UNKNOWN_PROPERTY', 'provider.vpcc', lineOf(yaml, 'vpcc:')],
       ['CONFIG_UNSUPPORTED_EVENT', 'functions.a.events[1].http', lineOf(yaml, 'http:')],
       ['CONFIG_UNSUPPORTED_EVENT', 'functions.a.events[2].schedule', lineOf(yaml, 'schedule:')],
       ['CONFIG_UNKNOWN_PLUGIN', 'plugins[0]', lineOf(yaml, 'serverless-offline')],

@@ -264,22 +264,22 @@ custom:
 });
 
 describe('sources that need AWS', () => {
-  it('resolve to their fallback', async () => {
+  it('resolve to their fallback when no local value is given', async () => {
     const custom = await loadCustom(`custom:
   a: \${ssm:/path/to/param, 'local'}
   b: \${cf:stack.Output, env:NOPE, 7}
   c: \${s3:bucket/key, 'x'}
-  d: \${aws:accountId, '000000000000'}
   region: \${aws:region}
 `);
-    expect(custom).toEqual({ a: 'local', b: 7, c: 'x', d: '000000000000', region: 'us-east-1' });
+    expect(custom).toEqual({ a: 'local', b: 7, c: 'x', region: 'us-east-1' });
   });
 
-  it('fail without a fallback, saying so', async () => {
+  it('fail without a fallback or local value, saying how to give one', async () => {
     const err = await loadError(serviceYaml('custom:\n  a: ${ssm:/path/to/param}\n'));
-    expect(err.code).toBe('VARIABLES_AWS_SOURCE_UNAVAILABLE');
-    expect(err.message).toContain('${ssm:/path/to/param} needs AWS');
-    expect(err.hint).toContain('fallback');
+    expect(err.code).toBe('VARIABLES_LOCAL_VALUE_MISSING');
+    expect(err.message).toContain('${ssm:/path/to/param} has no local value');
+    expect(err.hint).toContain("custom: { wsgate: { variables: { 'ssm:/path/to/param'");
+    expect(err.hint).toContain("--var 'ssm:/path/to/param=");
   });
 });
 

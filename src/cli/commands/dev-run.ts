@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { loadService } from '../../config/load.js';
+import { servingRoutes } from '../../config/serving-routes.js';
 import { WsgateError } from '../../errors.js';
 import { collectAuthorizerWarnings } from '../../gateway/authorizer/startup-warnings.js';
 import { describeBindWarning } from '../../gateway/bind-warning.js';
@@ -9,6 +10,7 @@ import { createLogObservers } from '../../gateway/logs/create-log-observers.js';
 import { locateError, locateIssue } from '../locate-issues.js';
 import { reportError, reportWarnings } from '../report-error.js';
 import type { DevOptions } from './dev.js';
+import { displayHost, reservePort } from './reserve-port.js';
 
 type Loaded = Awaited<ReturnType<typeof loadService>>;
 
@@ -19,8 +21,10 @@ interface RunningDevGateway {
 }
 
 export async function runDev(options: DevOptions, cliOptions: Record<string, string | boolean>): Promise<number> {
-  const port = parsePort(options.port);
-  const load = () => loadService({ configFile: options.config, stage: options.stage, region: options.region, cliOptions });
+  // `${cf:<own stack>.ServiceEndpointWebsocket}` needs the port before the configuration loads: port 0 is chosen here.
+  const port = await reservePort(parsePort(options.port), options.host);
+  const gatewayEndpoint = { host: displayHost(options.host), port };
+  const load = () => loadService({ configFile: options.config, stage: options.stage, region: options.region, cliOptions, gatewayEndpoint });
   const print = (line: string) => process.stdout.write(`${line}\n`);
   let loaded = await load();
   reportLoadWarnings(loaded);
@@ -39,7 +43,7 @@ export async function runDev(options: DevOptions, cliOptions: Record<string, str
   // Reloads run one after another; the last one to finish leaves the gateway that runs.
   let reloading = Promise.resolve();
   const onChange = (changedPaths: string[]) => {
-    const configChanges = changedPaths.filter((changed) => isConfigurationFile(changed, loaded.model));
+    const configChanges = changedPaths.filter((changed) => isConfigurationFile(changed, loaded));
     if (configChanges.length === 0) return;
     // A reload never takes the process down: what it could not do is reported, and the next save tries again.
     reloading = reloading.then(() => reload(configChanges)).catch((err: unknown) => void reportError(err));
@@ -101,10 +105,14 @@ function reportLoadWarnings({ model, warnings, config, sourceMap }: Loaded): voi
   reportWarnings([...warnings, ...collectAuthorizerWarnings(model).map((warning) => locateIssue(warning, config, sourceMap))]);
 }
 
-/** The files a running gateway's configuration was read from: the configuration file, and the `.env` files beside it that Serverless reads. */
-function isConfigurationFile(changedPath: string, model: Loaded['model']): boolean {
+/**
+ * The files a running gateway's configuration was read from: the configuration file (for serverless.ts/.js, the
+ * service files it imports too), and the `.env` files beside it that Serverless reads.
+ */
+function isConfigurationFile(changedPath: string, { model, configInputs }: Loaded): boolean {
   // The watcher reports paths relative to the service folder.
-  return [path.relative(model.serviceDir, model.configFile), '.env', `.env.${model.stage}`].includes(path.normalize(changedPath));
+  const inputs = [model.configFile, ...configInputs].map((file) => path.relative(model.serviceDir, file));
+  return [...inputs, '.env', `.env.${model.stage}`].includes(path.normalize(changedPath));
 }
 
 async function startDevGateway(
@@ -151,7 +159,7 @@ function printBanner({ gateway, address }: RunningDevGateway, { model }: Loaded,
   print(`wsgate dev: ${model.service} (stage ${gateway.stage}, region ${model.region})`);
   print(`  WebSocket:    ${address.url}  or  ${address.stageUrl}  (wss:// too)`);
   print(`  @connections: ${address.connectionsUrl}/{connectionId}`);
-  print(`  Routes:       ${model.websocket.routes.map((r) => `${r.routeKey} → ${r.functionKey}`).join(', ') || '(none)'}`);
+  print(`  Routes:       ${[...servingRoutes(model).values()].map((r) => `${r.routeKey} → ${r.functionKey}`).join(', ') || '(none)'}`);
 }
 
 function parsePort(value: string): number {

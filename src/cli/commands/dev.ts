@@ -30,7 +30,7 @@ export function registerDevCommand(program: Command, setExitCode: (code: number)
     .option('--verify-signatures', 'require SigV4-signed @connections requests (credentials: the handlers\' and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)')
     .allowUnknownOption()
     .allowExcessArguments()
-    .addHelpText('after', '\nAny other --name value option is available to ${opt:name}.')
+    .addHelpText('after', "\nAny other --name value option is available to ${opt:name}.\n--var 'ssm:/app/key=value' (repeatable) gives an AWS-only variable its local value (docs/configuration.md).")
     .action(async (options: DevOptions, command: Command) => {
       // The gateway's modules load only for this command, so that print and package start fast.
       const { runDev } = await import('./dev-run.js');

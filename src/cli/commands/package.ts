@@ -34,6 +34,7 @@ async function runPackage(options: PackageOptions, cliOptions: Record<string, st
     stage: options.stage,
     region: options.region,
     cliOptions,
+    variableMode: 'package',
   });
   reportWarnings(warnings);
   const started = Date.now();

@@ -26,7 +26,7 @@ export function registerPrintCommand(program: Command, setExitCode: (code: numbe
     .option('--path <path>', 'print only the value at this path, e.g. provider.stage')
     .allowUnknownOption()
     .allowExcessArguments()
-    .addHelpText('after', '\nAny other --name value option is available to ${opt:name}.')
+    .addHelpText('after', "\nAny other --name value option is available to ${opt:name}.\n--var 'ssm:/app/key=value' (repeatable) gives an AWS-only variable its local value (docs/configuration.md).")
     .action(async (options: PrintOptions, command: Command) => {
       if (options.format !== 'yaml' && options.format !== 'json') {
         throw new WsgateError({

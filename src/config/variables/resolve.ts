@@ -5,7 +5,15 @@ import { isRecord } from '../is-record.js';
 import type { SourceMap } from '../parse-document.js';
 import { chooseRegion, chooseStage } from '../stage-and-region.js';
 import { isWholeVariable, parseTemplate, VariableSyntaxError, type ParamExpr, type Template, type VariableExpr } from './parse.js';
-import { SourceNeedsAwsError, VariableSourceError, type VariableSource, type VariableSourceContext } from './source.js';
+import {
+  DeployTimeValue,
+  SourceNeedsAwsError,
+  VariableSourceError,
+  type GatewayEndpoint,
+  type VariableMode,
+  type VariableSource,
+  type VariableSourceContext,
+} from './source.js';
 import { createVariableSources } from './sources/index.js';
 
 export interface ResolveVariablesOptions {
@@ -13,6 +21,12 @@ export interface ResolveVariablesOptions {
   sourceMap: SourceMap;
   options: Readonly<Record<string, string | boolean>>;
   env: Readonly<Record<string, string | undefined>>;
+  /** Default `dev`. */
+  mode?: VariableMode;
+  /** `--var key=value` values of AWS-only variables. */
+  localVariables?: Readonly<Record<string, string>>;
+  /** Default 127.0.0.1:3001, the CLI's default. */
+  gatewayEndpoint?: GatewayEndpoint;
   /**
    * Called once `useDotenv` and `provider.stage` are resolved (with `env`), before any other value:
    * returns the environment everything else resolves with (Serverless v3 loads `.env` files here).
@@ -75,7 +89,11 @@ class VariableResolver {
         return resolver.env;
       },
       instanceId,
+      mode: opts.mode ?? 'dev',
+      localVariables: opts.localVariables ?? {},
+      gatewayEndpoint: opts.gatewayEndpoint ?? { host: '127.0.0.1', port: 3001 },
       resolveConfigValue: (path) => this.resolveConfigValue(path),
+      resolveConfigKeys: (path) => this.resolveConfigKeys(path),
       resolveStage: async () => chooseStage(opts.options, await this.resolveConfigValue(['provider', 'stage'])),
       registerInclude: (sourceMap, address) => {
         this.pendingInclude = { sourceMap, address };
@@ -155,6 +173,15 @@ class VariableResolver {
     return isRecord(value) || Array.isArray(value) ? structuredClone(value) : value;
   }
 
+  private async resolveConfigKeys(path: ConfigPath): Promise<string[] | undefined> {
+    let node: unknown = await this.resolveAt(this.holder, 'root', []);
+    for (let i = 0; i < path.length; i++) {
+      if (!isRecord(node) || !Object.prototype.hasOwnProperty.call(node, path[i])) return undefined;
+      node = await this.resolveAt(node, path[i], path.slice(0, i + 1));
+    }
+    return isRecord(node) ? Object.keys(node) : undefined;
+  }
+
   private async resolveDescendants(value: unknown, path: ConfigPath): Promise<void> {
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
@@ -191,6 +218,10 @@ class VariableResolver {
         }
         this.pendingInclude = undefined;
         result = await this.evaluateTemplate(template, path);
+        if (result instanceof DeployTimeValue) {
+          result = structuredClone(result.intrinsic);
+          break;
+        }
         if (!isWholeVariable(template)) break; // text built from several sources is not parsed again
         const include = this.takePendingInclude();
         if (include && (isRecord(result) || Array.isArray(result))) this.includes.set(pathKey, { path, ...include });
@@ -240,12 +271,20 @@ class VariableResolver {
   private async evaluateTemplate(template: Template, path: ConfigPath): Promise<unknown> {
     if (isWholeVariable(template)) return this.evaluateVariable(template.parts[0], path);
     let out = '';
+    // Deploy-time values (package mode) turn the text into an Fn::Join of its pieces.
+    const pieces: unknown[] = [];
     for (const part of template.parts) {
       if (typeof part === 'string') {
         out += part;
         continue;
       }
       const value = await this.evaluateVariable(part, path);
+      if (value instanceof DeployTimeValue) {
+        if (out !== '') pieces.push(out);
+        pieces.push(structuredClone(value.intrinsic));
+        out = '';
+        continue;
+      }
       if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
         throw this.error(
           path,
@@ -256,7 +295,9 @@ class VariableResolver {
       }
       out += String(value);
     }
-    return out;
+    if (pieces.length === 0) return out;
+    if (out !== '') pieces.push(out);
+    return new DeployTimeValue({ 'Fn::Join': ['', pieces] });
   }
 
   private async evaluateVariable(variable: VariableExpr, path: ConfigPath): Promise<unknown> {
@@ -271,7 +312,7 @@ class VariableResolver {
           path,
           'VARIABLES_UNKNOWN_SOURCE',
           `Cannot resolve variable at "${formatConfigPath(path)}": unknown source "${source.type}" in ${variable.text}`,
-          'wsgate resolves self, opt, env, sls, param, file, strToBool, and cf/ssm/s3/aws only with a fallback.',
+          'The sources of Serverless v3: self, opt, env, sls, param, file, strToBool, aws, cf, ssm, s3 (see docs/configuration.md).',
         );
       }
       const params: unknown[] = [];

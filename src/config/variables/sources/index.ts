@@ -6,7 +6,10 @@ import { resolveSlsSource } from './sls.js';
 import { createFileSource } from './file.js';
 import { resolveStrToBoolSource } from './str-to-bool.js';
 import { resolveParamSource } from './param.js';
-import { createAwsOnlySource } from './aws-only.js';
+import { resolveAwsSource } from './aws.js';
+import { resolveCfSource } from './cf.js';
+import { resolveSsmSource } from './ssm.js';
+import { resolveS3Source } from './s3.js';
 
 /** The variable sources wsgate knows, by the name used in `${name:…}`; one set per load (file cache). */
 export function createVariableSources(): Record<string, VariableSource> {
@@ -18,9 +21,9 @@ export function createVariableSources(): Record<string, VariableSource> {
     file: createFileSource(),
     strToBool: resolveStrToBoolSource,
     param: resolveParamSource,
-    cf: createAwsOnlySource('cf'),
-    ssm: createAwsOnlySource('ssm'),
-    s3: createAwsOnlySource('s3'),
-    aws: createAwsOnlySource('aws'),
+    cf: resolveCfSource,
+    ssm: resolveSsmSource,
+    s3: resolveS3Source,
+    aws: resolveAwsSource,
   };
 }
