@@ -301,7 +301,27 @@ export const CONFIG_SCHEMA = {
       },
       additionalProperties: false,
     },
-    custom: { type: ['object', 'null'] },
+    custom: {
+      type: ['object', 'null'],
+      properties: {
+        wsgate: {
+          type: ['object', 'null'],
+          properties: {
+            environment: {
+              type: ['object', 'null'],
+              description: 'a map of variable names to values (text, a number, a boolean, an intrinsic, or null to unset)',
+              propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+              additionalProperties: { type: ['string', 'number', 'boolean', 'object', 'null'] },
+            },
+            imports: {
+              type: ['object', 'null'],
+              description: 'a map of export names (of other stacks, for Fn::ImportValue) to local values',
+              additionalProperties: { type: ['string', 'number', 'boolean'] },
+            },
+          },
+        },
+      },
+    },
     plugins: {
       description: 'a list of plugin names or { localPath, modules }',
       anyOf: [
