@@ -308,10 +308,12 @@ export const CONFIG_SCHEMA = {
           type: ['object', 'null'],
           properties: {
             environment: {
-              type: ['object', 'null'],
-              description: 'a map of variable names to values (text, a number, a boolean, an intrinsic, or null to unset)',
-              propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
-              additionalProperties: { type: ['string', 'number', 'boolean', 'object', 'null'] },
+              ...environment,
+              description: 'a map of variable names to values for local runs (null unsets a variable)',
+              additionalProperties: {
+                description: 'a string, number, boolean, CloudFormation intrinsic or null',
+                anyOf: [{ type: ['string', 'number', 'boolean', 'null'] }, { $ref: '#/definitions/cfFunction' }],
+              },
             },
             imports: {
               type: ['object', 'null'],
