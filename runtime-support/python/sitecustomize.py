@@ -66,3 +66,24 @@ if _ca_file and os.path.isfile(_ca_file):
 
     ssl.SSLContext.load_verify_locations = _load_verify_locations_and_gateway
     ssl.SSLContext.load_default_certs = _load_default_certs_and_gateway
+
+
+def _run_shadowed_sitecustomize():
+    # Python imports one sitecustomize: this one, first on PYTHONPATH. The one it shadows (the handler's
+    # layer, the distribution's) still runs, as it would without wsgate.
+    import importlib.machinery
+    import importlib.util
+    import sys
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    rest = [entry for entry in sys.path if os.path.abspath(entry or ".") != here]
+    spec = importlib.machinery.PathFinder.find_spec("sitecustomize", rest)
+    if spec is None or spec.loader is None:
+        return
+    try:
+        spec.loader.exec_module(importlib.util.module_from_spec(spec))
+    except Exception as err:  # noqa: BLE001 - site.py reports its own sitecustomize errors the same way
+        sys.stderr.write("Error in sitecustomize (%s): %r\n" % (spec.origin, err))
+
+
+_run_shadowed_sitecustomize()

@@ -1,8 +1,7 @@
 import type { ServiceModel } from '../config/model.js';
 import { WsgateError, type ErrorDetail } from '../errors.js';
-import { createServiceScope } from '../config/intrinsics/service-scope.js';
-import { stackNameOf } from '../config/intrinsics/resource-attributes.js';
-import { deriveApiId, LOCAL_ACCOUNT_ID } from '../gateway/ids.js';
+import { createServiceScope, localStackIdentity } from '../config/intrinsics/service-scope.js';
+import { LOCAL_ACCOUNT_ID } from '../gateway/ids.js';
 import { buildFunctionEnvironment } from './build-lambda-environment.js';
 import type { HostRedirect } from './host-redirect.js';
 import { FunctionPool, GROW_AFTER_MS, IDLE_INSTANCE_TIMEOUT_MS, PACK_WAIT_MS } from './function-pool.js';
@@ -80,13 +79,7 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
   const arnOf = (name: string) => `arn:aws:lambda:${model.region}:${accountId}:function:${name}`;
 
-  const scope = createServiceScope(model, {
-    region: model.region,
-    accountId,
-    stackName: stackNameOf(model),
-    apiId: options.apiId ?? deriveApiId(model.service, model.stage),
-    stage: model.stage,
-  });
+  const scope = createServiceScope(model, localStackIdentity(model, { accountId, ...(options.apiId ? { apiId: options.apiId } : {}) }));
   const issues: ErrorDetail[] = [];
   const warnings: ErrorDetail[] = [];
   const pools = new Map<string, FunctionPool | LambdaError>();

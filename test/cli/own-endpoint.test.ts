@@ -31,6 +31,7 @@ describe("wsgate dev: the service's own endpoint written as CloudFormation", () 
     const seen = JSON.parse(await client.nextMessage()) as Record<string, string>;
     expect(seen.apiId).toMatch(/^[a-z0-9]{10}$/);
     expect(seen.WS_ENDPOINT).toBe(`https://${seen.apiId}.execute-api.eu-west-1.amazonaws.com/dev`);
+    expect(await cli!.waitForLine(/From handlers:/)).toContain(`${seen.WS_ENDPOINT} leads here`);
     expect(seen.CONNECTIONS_TABLE).toBe('endpoint-join-dev-connections');
     expect(seen.CONNECTIONS_TABLE_ARN).toBe('arn:aws:dynamodb:eu-west-1:123456789012:table/endpoint-join-dev-connections');
     // An SQS queue without QueueName: CloudFormation names it {stack}-{LogicalId}-{random}; Ref is its URL.

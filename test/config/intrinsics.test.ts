@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateIntrinsics, type IntrinsicScope } from '../../src/config/intrinsics/evaluate-intrinsics.js';
 import { resourceAttributes, STREAM_LABEL } from '../../src/config/intrinsics/resource-attributes.js';
-import { createServiceScope } from '../../src/config/intrinsics/service-scope.js';
+import { createServiceScope, localStackIdentity, serviceResourceAttributes } from '../../src/config/intrinsics/service-scope.js';
 import { loadService } from '../../src/config/load.js';
 import { writeService } from './write-service.js';
 
@@ -105,10 +105,8 @@ resources:
 
   it('gives a DynamoDB table its TableName (an intrinsic itself), ARN and stream ARN', async () => {
     const { model, identity } = await load();
-    const table = resourceAttributes(model, identity, 'NamedTable', (v) => {
-      const r = evaluateIntrinsics(v, createServiceScope(model, identity));
-      return r.ok ? String(r.value) : undefined;
-    });
+    expect(localStackIdentity(model)).toMatchObject({ region: 'eu-central-1', accountId: '123456789012', stackName: 'shop-dev', stage: 'dev' });
+    const table = serviceResourceAttributes(model, 'NamedTable', identity);
     expect(table).toEqual({
       type: 'AWS::DynamoDB::Table',
       ref: 'shop-dev-connections',

@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyHostRedirect, executeApiHosts, NODE_REDIRECT_PRELOAD, PYTHON_SITE_DIR } from '../../src/runtime/host-redirect.js';
@@ -98,6 +100,19 @@ describe.skipIf(!existsSync(SYSTEM_PYTHON))('host redirect: Python handler proce
     const { stdout } = await run(SYSTEM_PYTHON, ['-c', script], { env: redirectEnv(port) });
     expect(stdout.trim().split('\n')).toEqual(['reached /dev/py', '443']);
     expect(hosts).toEqual(['abcdefghij.execute-api.eu-west-1.amazonaws.com']);
+  });
+
+  it('still runs the sitecustomize it shadows (a layer\'s, the distribution\'s)', async () => {
+    const { port } = await startRecorder();
+    const layer = mkdtempSync(path.join(tmpdir(), 'wsgate-python-layer-'));
+    try {
+      writeFileSync(path.join(layer, 'sitecustomize.py'), "import builtins\nbuiltins.LAYER_SITE = 'ran'\n");
+      const env = redirectEnv(port, { PYTHONPATH: layer });
+      const { stdout } = await run(SYSTEM_PYTHON, ['-c', 'print(LAYER_SITE)'], { env });
+      expect(stdout.trim()).toBe('ran');
+    } finally {
+      rmSync(layer, { recursive: true, force: true });
+    }
   });
 
   it("lets boto3's apigatewaymanagementapi post over TLS to https://{apiId}.execute-api.{region}.amazonaws.com/{stage}", async () => {

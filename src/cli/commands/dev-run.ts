@@ -154,6 +154,7 @@ function printBanner({ gateway, address }: RunningDevGateway, { model }: Loaded,
   print(`wsgate dev: ${model.service} (stage ${gateway.stage}, region ${model.region})`);
   print(`  WebSocket:    ${address.url}  or  ${address.stageUrl}  (wss:// too)`);
   print(`  @connections: ${address.connectionsUrl}/{connectionId}`);
+  print(`  From handlers: https://${gateway.apiId}.execute-api.${model.region}.amazonaws.com/${gateway.stage} leads here too`);
   print(`  Routes:       ${model.websocket.routes.map((r) => `${r.routeKey} → ${r.functionKey}`).join(', ') || '(none)'}`);
 }
 

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import { deriveApiId, LOCAL_ACCOUNT_ID } from '../../gateway/ids.js';
 import { isRecord } from '../is-record.js';
 import type { ServiceModel } from '../model.js';
 import { evaluateIntrinsics, type IntrinsicScope } from './evaluate-intrinsics.js';
-import { resourceAttributes, type StackIdentity } from './resource-attributes.js';
+import { resourceAttributes, stackNameOf, type ResourceValues, type StackIdentity } from './resource-attributes.js';
 
 /** Where `Fn::ImportValue` finds exports of other stacks for local runs: export name → value. */
 export const IMPORTS_PATH = 'custom.wsgate.imports';
@@ -24,12 +25,37 @@ export function pseudoParameters(identity: StackIdentity): Record<string, string
   };
 }
 
+/** The stack `wsgate dev` stands in for: the model's region and stage, the gateway's account and API id unless given. */
+export function localStackIdentity(model: ServiceModel, overrides: Partial<StackIdentity> = {}): StackIdentity {
+  const stage = overrides.stage ?? model.stage;
+  return {
+    region: model.region,
+    accountId: LOCAL_ACCOUNT_ID,
+    stackName: stackNameOf(model, stage),
+    apiId: deriveApiId(model.service, stage),
+    stage,
+    ...overrides,
+  };
+}
+
+/**
+ * What `Ref` and `Fn::GetAtt` give for one resource of the service (a table's name and ARN, a queue's URL…),
+ * with name properties that are intrinsics themselves evaluated. Undefined for an id it does not know.
+ */
+export function serviceResourceAttributes(model: ServiceModel, logicalId: string, identity = localStackIdentity(model)): ResourceValues | undefined {
+  return buildScope(model, identity).valuesOf(logicalId);
+}
+
 /**
  * The scope intrinsics of the service's configuration are evaluated in locally: its pseudo parameters, the
  * resources it generates and declares, its `Parameters` defaults, `Conditions`, `Mappings`, and the exports
  * mapped in `custom.wsgate.imports`.
  */
 export function createServiceScope(model: ServiceModel, identity: StackIdentity): IntrinsicScope {
+  return buildScope(model, identity).scope;
+}
+
+function buildScope(model: ServiceModel, identity: StackIdentity): { scope: IntrinsicScope; valuesOf: (logicalId: string) => ResourceValues | undefined } {
   const parameters = isRecord(model.resources.extra.Parameters) ? model.resources.extra.Parameters : {};
   const wsgate = isRecord(model.custom.wsgate) ? model.custom.wsgate : {};
   const imports = isRecord(wsgate.imports) ? wsgate.imports : {};
@@ -61,5 +87,5 @@ export function createServiceScope(model: ServiceModel, identity: StackIdentity)
     }
   };
   const valuesOf = (logicalId: string) => resourceAttributes(model, identity, logicalId, nameOf);
-  return scope;
+  return { scope, valuesOf };
 }
