@@ -97,7 +97,7 @@ export function buildFunctionEnvironment(
   for (const [name, value] of Object.entries(fn.environment)) {
     assign(name, value, model.provider.environment[name] === value ? `provider.environment.${name}` : `${fn.configPath}.environment.${name}`);
   }
-  const wsgate = isRecord(model.custom.wsgate) ? model.custom.wsgate : {};
+  const wsgate = isRecord(model.custom?.wsgate) ? model.custom.wsgate : {};
   if (isRecord(wsgate.environment)) {
     for (const [name, value] of Object.entries(wsgate.environment)) {
       delete env[name];

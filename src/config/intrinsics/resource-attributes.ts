@@ -29,7 +29,7 @@ export interface ResourceValues {
 
 /** The stack name CloudFormation deploys the service as. */
 export function stackNameOf(model: ServiceModel, stage = model.stage): string {
-  return model.provider.stackName ?? `${model.service}-${stage}`;
+  return model.provider?.stackName ?? `${model.service}-${stage}`;
 }
 
 /**
@@ -58,7 +58,7 @@ export function resourceAttributes(
   logicalId: string,
   nameOf: (value: unknown) => string | undefined = (value) => (typeof value === 'string' ? value : undefined),
 ): ResourceValues | undefined {
-  const declared = model.resources.Resources[logicalId];
+  const declared = model.resources?.Resources?.[logicalId];
   if (declared !== null && typeof declared === 'object' && typeof (declared as { Type?: unknown }).Type === 'string') {
     const { Type: type, Properties: properties } = declared as { Type: string; Properties?: Record<string, unknown> };
     const props = properties !== null && typeof properties === 'object' ? properties : {};
@@ -69,17 +69,18 @@ export function resourceAttributes(
 
 function generatedResource(model: ServiceModel, id: StackIdentity, logicalId: string): ResourceValues | undefined {
   const { region, accountId } = id;
-  if (logicalId === WEBSOCKETS_API_ID && model.websocket.routes.length > 0 && model.websocket.externalApiId === undefined) {
+  const ownApi = (model.websocket?.routes.length ?? 0) > 0 && model.websocket.externalApiId === undefined;
+  if (logicalId === WEBSOCKETS_API_ID && ownApi) {
     return {
       type: 'AWS::ApiGatewayV2::Api',
       ref: id.apiId,
       attributes: { ApiId: id.apiId, ApiEndpoint: `wss://${id.apiId}.execute-api.${region}.amazonaws.com` },
     };
   }
-  if (logicalId === WEBSOCKETS_STAGE_ID && model.websocket.routes.length > 0 && model.websocket.externalApiId === undefined) {
+  if (logicalId === WEBSOCKETS_STAGE_ID && ownApi) {
     return { type: 'AWS::ApiGatewayV2::Stage', ref: id.stage, attributes: {} };
   }
-  if (logicalId === LAMBDA_EXECUTION_ROLE_ID && model.provider.iamRole === undefined) {
+  if (logicalId === LAMBDA_EXECUTION_ROLE_ID && model.provider?.iamRole === undefined) {
     const name = `${model.service}-${id.stage}-${region}-lambdaRole`;
     return { type: 'AWS::IAM::Role', ref: name, attributes: { Arn: `arn:aws:iam::${accountId}:role/${name}` } };
   }

@@ -56,14 +56,17 @@ export function createServiceScope(model: ServiceModel, identity: StackIdentity)
 }
 
 function buildScope(model: ServiceModel, identity: StackIdentity): { scope: IntrinsicScope; valuesOf: (logicalId: string) => ResourceValues | undefined } {
-  const parameters = isRecord(model.resources.extra.Parameters) ? model.resources.extra.Parameters : {};
-  const wsgate = isRecord(model.custom.wsgate) ? model.custom.wsgate : {};
+  // Models built by hand (library users, tests) may leave out what serverless.yml always has.
+  const resources: Partial<ServiceModel['resources']> = model.resources ?? {};
+  const extra = resources.extra ?? {};
+  const parameters = isRecord(extra.Parameters) ? extra.Parameters : {};
+  const wsgate = isRecord(model.custom?.wsgate) ? model.custom.wsgate : {};
   const imports = isRecord(wsgate.imports) ? wsgate.imports : {};
   let depth = 0;
   const scope: IntrinsicScope = {
     pseudoParameters: pseudoParameters(identity),
-    conditions: model.resources.Conditions,
-    mappings: isRecord(model.resources.extra.Mappings) ? model.resources.extra.Mappings : {},
+    conditions: resources.Conditions ?? {},
+    mappings: isRecord(extra.Mappings) ? extra.Mappings : {},
     ref(logicalId) {
       const parameter = parameters[logicalId];
       if (isRecord(parameter)) return parameter.Default === undefined ? undefined : String(parameter.Default);
