@@ -50,11 +50,22 @@ describe('host redirect: Node handler processes', () => {
       (async () => {
         console.log(await get('http://abcdefghij.execute-api.eu-west-1.amazonaws.com/dev/a'));
         console.log(await (await fetch('http://ABCDEFGHIJ.execute-api.ap-south-1.amazonaws.com/dev/b')).text());
+        // net.connect(port, host), as lower-level clients call it.
+        const raw = require('node:net').connect(80, 'abcdefghij.execute-api.us-east-1.amazonaws.com', () =>
+          raw.write('GET /dev/c HTTP/1.1\\r\\nHost: abcdefghij.execute-api.us-east-1.amazonaws.com\\r\\nConnection: close\\r\\n\\r\\n'));
+        let answer = '';
+        raw.on('data', (chunk) => (answer += chunk));
+        await new Promise((resolve) => raw.on('end', resolve));
+        console.log(answer.split('\\r\\n\\r\\n')[1]);
       })().catch((e) => { console.error(e); process.exit(1); });`;
     const { stdout } = await run(process.execPath, ['-e', script], { env: redirectEnv(port) });
-    expect(stdout.trim().split('\n')).toEqual(['reached /dev/a', 'reached /dev/b']);
+    expect(stdout.trim().split('\n')).toEqual(['reached /dev/a', 'reached /dev/b', 'reached /dev/c']);
     // URLs lower-case their host names; the match ignores case either way.
-    expect(hosts).toEqual(['abcdefghij.execute-api.eu-west-1.amazonaws.com', 'abcdefghij.execute-api.ap-south-1.amazonaws.com']);
+    expect(hosts).toEqual([
+      'abcdefghij.execute-api.eu-west-1.amazonaws.com',
+      'abcdefghij.execute-api.ap-south-1.amazonaws.com',
+      'abcdefghij.execute-api.us-east-1.amazonaws.com',
+    ]);
   });
 
   it('leaves every other host to the normal resolution (another API id, another domain)', async () => {
