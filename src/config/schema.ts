@@ -304,7 +304,29 @@ export const CONFIG_SCHEMA = {
       },
       additionalProperties: false,
     },
-    custom: { type: ['object', 'null'] },
+    custom: {
+      type: ['object', 'null'],
+      properties: {
+        wsgate: {
+          type: ['object', 'null'],
+          properties: {
+            environment: {
+              ...environment,
+              description: 'a map of variable names to values for local runs (null unsets a variable)',
+              additionalProperties: {
+                description: 'a string, number, boolean, CloudFormation intrinsic or null',
+                anyOf: [{ type: ['string', 'number', 'boolean', 'null'] }, { $ref: '#/definitions/cfFunction' }],
+              },
+            },
+            imports: {
+              type: ['object', 'null'],
+              description: 'a map of export names (of other stacks, for Fn::ImportValue) to local values',
+              additionalProperties: { type: ['string', 'number', 'boolean'] },
+            },
+          },
+        },
+      },
+    },
     plugins: {
       description: 'a list of plugin names or { localPath, modules }',
       anyOf: [

@@ -18,6 +18,7 @@ import type { ManagementObserver } from './management-record.js';
 import { parseRouteSelectionExpression } from './route-selection.js';
 import { createGatewayServer, type GatewayServer } from './server.js';
 import { createGatewayCertificate, type GatewayCertificate } from './gateway-certificate.js';
+import { executeApiHosts } from '../runtime/host-redirect.js';
 
 export interface GatewayOptions {
   /** Default 127.0.0.1. */
@@ -183,19 +184,12 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
     address,
     async listen() {
       if (server) return address();
-      if (options.tls !== false) certificate = await createGatewayCertificate(host, { cacheDir: path.join(model.serviceDir, '.wsgate', 'tls') });
-      if (!options.invoker) {
-        try {
-          ownedInvoker = createNodeInvoker(model, {
-            accountId: state.accountId,
-            ...options.runtime,
-            env: { ...(certificate ? { NODE_EXTRA_CA_CERTS: certificate.certFile } : {}), ...options.runtime?.env },
-          });
-        } catch (err) {
-          await certificate?.dispose();
-          throw err;
-        }
-        state.invoker = ownedInvoker;
+      if (options.tls !== false) {
+        certificate = await createGatewayCertificate(host, {
+          cacheDir: path.join(model.serviceDir, '.wsgate', 'tls'),
+          // Handler code may build the API's AWS host name from requestContext.apiId; it reaches this gateway.
+          hostnames: [executeApiHostname(state.apiId, state.region)],
+        });
       }
       server = createGatewayServer(state, certificate);
       const listener = server.listener;
@@ -216,12 +210,37 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
           resolve();
         });
       }).catch(async (err) => {
-        await ownedInvoker?.close();
         await certificate?.dispose();
         server = undefined;
         throw err;
       });
       bound = listener.address() as AddressInfo;
+      // Created once the port is known (handler processes are told where the API's host names lead), and before
+      // any request can arrive: nothing runs between the listen callback and this synchronous creation.
+      if (!options.invoker) {
+        try {
+          ownedInvoker = createNodeInvoker(model, {
+            accountId: state.accountId,
+            apiId: state.apiId,
+            hostRedirect: {
+              hosts: executeApiHosts(state.apiId),
+              host: connectHost(host),
+              port: bound.port,
+              ...(certificate ? { caFile: certificate.certFile } : {}),
+            },
+            ...options.runtime,
+            env: { ...(certificate ? { NODE_EXTRA_CA_CERTS: certificate.certFile } : {}), ...options.runtime?.env },
+          });
+        } catch (err) {
+          await new Promise<void>((resolve) => listener.close(() => resolve()));
+          server.destroySockets();
+          server = undefined;
+          bound = undefined;
+          await certificate?.dispose();
+          throw err;
+        }
+        state.invoker = ownedInvoker;
+      }
       timers.start();
       return address();
     },
@@ -265,6 +284,18 @@ function collectSignatureCredentials(options: GatewayOptions): Map<string, strin
   if (!options.invoker) credentials.set(LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID, LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY);
   for (const { accessKeyId, secretAccessKey } of options.requireSignatures.credentials) credentials.set(accessKeyId, secretAccessKey);
   return credentials;
+}
+
+/** `{apiId}.execute-api.{region}.amazonaws.com`: the API's own host name on AWS. */
+export function executeApiHostname(apiId: string, region: string): string {
+  return `${apiId}.execute-api.${region}.amazonaws.com`;
+}
+
+/** The address a local process connects to for a gateway listening on `host`. */
+function connectHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '::1';
+  return host;
 }
 
 function displayHost(host: string): string {

@@ -20,6 +20,24 @@ describe('the gateway certificate', () => {
     }
   });
 
+  it("covers the API's AWS host name it is given, and a cached one without it is replaced", async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), 'wsgate-cert-names-'));
+    const apiHost = 'a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com';
+    try {
+      const plain = await createGatewayCertificate('127.0.0.1', { cacheDir });
+      await plain.dispose();
+      expect(new X509Certificate(plain.cert).checkHost(apiHost)).toBeUndefined();
+      const named = await createGatewayCertificate('127.0.0.1', { cacheDir, hostnames: [apiHost] });
+      await named.dispose();
+      const x509 = new X509Certificate(named.cert);
+      expect(x509.checkHost(apiHost)).toBe(apiHost);
+      expect(x509.checkHost('localhost')).toBe('localhost');
+      expect(x509.checkHost('zzzzzzzzzz.execute-api.eu-west-1.amazonaws.com')).toBeUndefined();
+    } finally {
+      await rm(cacheDir, { recursive: true, force: true });
+    }
+  });
+
   it('adds every local address when listening on all interfaces', () => {
     expect(listCertificateIps('0.0.0.0').length).toBeGreaterThanOrEqual(2);
     expect(listCertificateIps('127.0.0.1')).toEqual(['127.0.0.1', '::1']);

@@ -16,15 +16,17 @@ export interface GatewayCertificate {
 export interface GatewayCertificateOptions {
   /** Where the key and certificate are kept between starts (the service's `.wsgate/tls`); without it, always generated. */
   cacheDir?: string;
+  /** Host names it must cover besides `localhost` (the API's `{apiId}.execute-api.{region}.amazonaws.com`). */
+  hostnames?: readonly string[];
 }
 
 /**
- * A self-signed certificate for `localhost`, loopback and the listening address, so that handler code calling
- * `https://${domainName}/${stage}` (as on AWS) reaches the gateway and trusts it. Generating one costs about
+ * A self-signed certificate for `localhost`, loopback, the listening address and `options.hostnames`, so that
+ * handler code calling `https://${domainName}/${stage}` (as on AWS) reaches the gateway and trusts it. Generating one costs about
  * 100 ms of start-up (most of it loading the generator), so it is reused from `cacheDir` while it fits.
  */
 export async function createGatewayCertificate(host = '127.0.0.1', options: GatewayCertificateOptions = {}): Promise<GatewayCertificate> {
-  const names: CertificateNames = { hostnames: ['localhost'], ips: listCertificateIps(host) };
+  const names: CertificateNames = { hostnames: [...new Set(['localhost', ...(options.hostnames ?? [])])], ips: listCertificateIps(host) };
   let pems = options.cacheDir ? await readCachedCertificate(options.cacheDir, names) : undefined;
   if (!pems) {
     pems = await generateCertificate(names);

@@ -8,6 +8,9 @@ import { verifySigV4 } from './sigv4-verify.js';
 
 const EMPTY = Buffer.alloc(0);
 
+/** The body of the 426 a plain HTTP request to the WebSocket URL gets (AWS's is undocumented). */
+export const UPGRADE_REQUIRED_BODY = '{"message":"Upgrade Required"}';
+
 /** Close code when DeleteConnection closes a connection (AWS does not document it). */
 export const DELETE_CLOSE_CODE = 1000;
 
@@ -40,6 +43,12 @@ export async function handleManagementRequest(state: GatewayState, req: Incoming
   const forbidden = () => answer(403, '{"message":"Forbidden"}', 'ForbiddenException');
   const gone = () => answer(410, '{}', 'GoneException');
 
+  if (!target && (method === 'GET' || method === 'HEAD') && !namesConnections(req.url ?? '/')) {
+    // A plain request to the WebSocket URL (no Upgrade): AWS asks for the upgrade (docs/behaviour.md).
+    req.resume();
+    res.setHeader('Upgrade', 'websocket');
+    return answer(426, UPGRADE_REQUIRED_BODY);
+  }
   if (!target || !['POST', 'GET', 'DELETE'].includes(method)) {
     req.resume();
     return forbidden();
@@ -108,6 +117,11 @@ export function parseConnectionsPath(url: string, stage: string): Target {
   if (rest.length !== 2 || safeDecode(rest[0]!)?.toLowerCase() !== '@connections') return undefined;
   const connectionId = safeDecode(rest[1]!);
   return connectionId ? { connectionId } : undefined;
+}
+
+/** A path with an `@connections` segment is a management call (a wrong stage or id is answered 403 as before). */
+function namesConnections(url: string): boolean {
+  return url.split('?')[0]!.split('/').some((segment) => safeDecode(segment)?.toLowerCase() === '@connections');
 }
 
 function safeDecode(segment: string): string | undefined {

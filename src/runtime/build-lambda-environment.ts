@@ -1,9 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import { evaluateIntrinsics, NO_VALUE, type IntrinsicScope } from '../config/intrinsics/evaluate-intrinsics.js';
+import { isRecord } from '../config/is-record.js';
 import type { FunctionModel, ServiceModel } from '../config/model.js';
 import type { ErrorDetail } from '../errors.js';
+import { applyHostRedirect, type HostRedirect } from './host-redirect.js';
 
 /** Variables of the developer's shell a handler process still gets; everything else stays out, as in Lambda. */
 export const PASSED_THROUGH_VARIABLES = ['PATH', 'TMPDIR', 'SYSTEMROOT', 'WINDIR', 'COMSPEC', 'PATHEXT'] as const;
+
+/** Also passed through: the AWS SDKs' endpoint settings (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_DYNAMODB`…), to point handlers at local services. */
+export const PASSED_THROUGH_PATTERN = /^AWS_ENDPOINT_URL(_[A-Z0-9_]+)?$/;
+
+/** Where every function's extra local variables are set in serverless.yml. */
+export const CUSTOM_ENVIRONMENT_PATH = 'custom.wsgate.environment';
 
 /** Local stand-ins, so AWS SDK clients can sign requests without the developer's real credentials. */
 export const LOCAL_CREDENTIALS = {
@@ -12,10 +21,17 @@ export const LOCAL_CREDENTIALS = {
   AWS_SESSION_TOKEN: 'wsgate-local-session-token',
 } as const;
 
+export interface EnvironmentContext {
+  /** Evaluates CloudFormation intrinsics in `environment` (see `createServiceScope`); without it they are left unset. */
+  scope?: IntrinsicScope;
+  /** Host names handler processes reach the gateway by. */
+  hostRedirect?: HostRedirect;
+}
+
 export interface FunctionEnvironment {
   /** The environment of every instance of the function, but the per-instance log stream name. */
   env: Record<string, string>;
-  /** One warning per variable whose value is a CloudFormation intrinsic (it cannot be resolved locally). */
+  /** One warning per variable whose value is a CloudFormation intrinsic that cannot be evaluated locally. */
   warnings: ErrorDetail[];
 }
 
@@ -26,19 +42,20 @@ export function createLogStreamName(now: Date = new Date()): string {
 }
 
 /**
- * The environment AWS gives a Node.js function, then `provider.environment` and the function's own
- * (already merged in the model), then the invoker's extra variables.
+ * The shell's passed-through variables, then the environment AWS gives a function, then `provider.environment`
+ * and the function's own (already merged in the model; intrinsics evaluated), then `custom.wsgate.environment`,
+ * then the invoker's extra variables (`--env`, the gateway's own), then the host redirect.
  */
 export function buildFunctionEnvironment(
   model: ServiceModel,
   fn: FunctionModel,
   extra: Readonly<Record<string, string>> = {},
   parentEnv: Readonly<Record<string, string | undefined>> = process.env,
+  context: EnvironmentContext = {},
 ): FunctionEnvironment {
   const env: Record<string, string> = {};
-  for (const name of PASSED_THROUGH_VARIABLES) {
-    const value = parentEnv[name];
-    if (value !== undefined) env[name] = value;
+  for (const [name, value] of Object.entries(parentEnv)) {
+    if (value !== undefined && ((PASSED_THROUGH_VARIABLES as readonly string[]).includes(name) || PASSED_THROUGH_PATTERN.test(name))) env[name] = value;
   }
   Object.assign(env, {
     AWS_REGION: model.region,
@@ -56,20 +73,38 @@ export function buildFunctionEnvironment(
     ...LOCAL_CREDENTIALS,
   });
   const warnings: ErrorDetail[] = [];
-  for (const [name, value] of Object.entries(fn.environment)) {
-    const raw: unknown = value;
+  const assign = (name: string, raw: unknown, path: string) => {
     if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') {
       env[name] = String(raw);
-    } else if (raw !== null && typeof raw === 'object') {
-      warnings.push({
-        code: 'RUNTIME_ENVIRONMENT_INTRINSIC',
-        message: `environment variable ${name} of function '${fn.key}' is a CloudFormation intrinsic (${Object.keys(raw).join(', ')}); it is left unset locally`,
-        path: model.provider.environment[name] === value ? `provider.environment.${name}` : `${fn.configPath}.environment.${name}`,
-        location: { file: model.configFile },
-        hint: `Give ${name} a plain value for local runs, e.g. with \${env:${name}, <value>} or a stage-specific variable.`,
-      });
+      return;
+    }
+    if (raw === null || typeof raw !== 'object') return;
+    const evaluated = context.scope ? evaluateIntrinsics(raw, context.scope) : undefined;
+    if (evaluated?.ok && evaluated.value === NO_VALUE) return;
+    if (evaluated?.ok && ['string', 'number', 'boolean'].includes(typeof evaluated.value)) {
+      env[name] = String(evaluated.value);
+      return;
+    }
+    const why = !evaluated ? '' : evaluated.ok ? ': it does not evaluate to text' : `: ${evaluated.reason}`;
+    warnings.push({
+      code: 'RUNTIME_ENVIRONMENT_INTRINSIC',
+      message: `environment variable ${name} of function '${fn.key}' is a CloudFormation intrinsic (${evaluated && !evaluated.ok ? evaluated.intrinsic : Object.keys(raw).join(', ')}) that cannot be evaluated locally${why}; it is left unset`,
+      path,
+      location: { file: model.configFile },
+      hint: `Give ${name} a plain value for local runs, e.g. with \${env:${name}, <value>}, or set it in ${CUSTOM_ENVIRONMENT_PATH}.`,
+    });
+  };
+  for (const [name, value] of Object.entries(fn.environment)) {
+    assign(name, value, model.provider.environment[name] === value ? `provider.environment.${name}` : `${fn.configPath}.environment.${name}`);
+  }
+  const wsgate = isRecord(model.custom?.wsgate) ? model.custom.wsgate : {};
+  if (isRecord(wsgate.environment)) {
+    for (const [name, value] of Object.entries(wsgate.environment)) {
+      delete env[name];
+      assign(name, value, `${CUSTOM_ENVIRONMENT_PATH}.${name}`);
     }
   }
   Object.assign(env, extra);
+  if (context.hostRedirect) applyHostRedirect(env, context.hostRedirect);
   return { env, warnings };
 }

@@ -1,7 +1,9 @@
 import type { ServiceModel } from '../config/model.js';
 import { WsgateError, type ErrorDetail } from '../errors.js';
+import { createServiceScope, localStackIdentity } from '../config/intrinsics/service-scope.js';
 import { LOCAL_ACCOUNT_ID } from '../gateway/ids.js';
 import { buildFunctionEnvironment } from './build-lambda-environment.js';
+import type { HostRedirect } from './host-redirect.js';
 import { FunctionPool, GROW_AFTER_MS, IDLE_INSTANCE_TIMEOUT_MS, PACK_WAIT_MS } from './function-pool.js';
 import type { InvokeResult, Invoker } from './invoker.js';
 import { locateRunner } from './locate-runner.js';
@@ -51,6 +53,10 @@ export interface NodeInvokerOptions {
   onReload?: (changedPaths: string[]) => void;
   /** Account id in `invokedFunctionArn`. Default: the gateway's local account id. */
   accountId?: string;
+  /** The API id `Ref: WebsocketsApi` evaluates to in `environment`. Default: the one the gateway derives. */
+  apiId?: string;
+  /** Host names (such as the API's own `{apiId}.execute-api.{region}.amazonaws.com`) handler processes reach the gateway by. */
+  hostRedirect?: HostRedirect;
 }
 
 export const DEFAULT_MAX_INSTANCES_PER_FUNCTION = 10;
@@ -73,6 +79,7 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
   const arnOf = (name: string) => `arn:aws:lambda:${model.region}:${accountId}:function:${name}`;
 
+  const scope = createServiceScope(model, localStackIdentity(model, { accountId, ...(options.apiId ? { apiId: options.apiId } : {}) }));
   const issues: ErrorDetail[] = [];
   const warnings: ErrorDetail[] = [];
   const pools = new Map<string, FunctionPool | LambdaError>();
@@ -94,7 +101,7 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
       pools.set(fn.key, { errorType: 'InvalidRuntimeException', errorMessage: message });
       continue;
     }
-    const { env, warnings: envWarnings } = buildFunctionEnvironment(model, fn, options.env);
+    const { env, warnings: envWarnings } = buildFunctionEnvironment(model, fn, options.env, process.env, { scope, hostRedirect: options.hostRedirect });
     warnings.push(...envWarnings);
     pools.set(
       fn.key,

@@ -134,7 +134,7 @@ describe('createNodeInvoker: context, environment and logs', () => {
     expect(env.PATH).toBe(process.env.PATH);
   });
 
-  it('lets the function environment override the provider and skips intrinsics with one warning each', async () => {
+  it('lets the function environment override the provider and skips intrinsics it cannot evaluate with one warning each', async () => {
     const result = await invoker.invoke('env', { names: ['FUNCTION_ONLY', 'PROVIDER_ONLY', 'TABLE', 'QUEUE_URL'] });
     expect(result).toMatchObject({ ok: true, value: { FUNCTION_ONLY: 'fn', PROVIDER_ONLY: 'provider' } });
     const env = (result.ok ? result.value : {}) as Record<string, unknown>;
@@ -151,7 +151,12 @@ describe('createNodeInvoker: context, environment and logs', () => {
         'provider.environment.QUEUE_URL',
       ].sort(),
     );
-    expect(intrinsicWarnings.find((w) => w.path === 'functions.env.environment.TABLE')?.message).toContain("function 'env'");
+    const tableWarning = intrinsicWarnings.find((w) => w.path === 'functions.env.environment.TABLE');
+    expect(tableWarning?.message).toContain("function 'env'");
+    // The intrinsic at fault and why: the service declares no resource ConnectionsTable.
+    expect(tableWarning?.message).toContain('(Ref)');
+    expect(tableWarning?.message).toContain('no resource ConnectionsTable');
+    expect(tableWarning?.hint).toContain('custom.wsgate.environment');
   });
 
   it('sends handler output to onLog line by line, tagged with the function key and stream', async () => {

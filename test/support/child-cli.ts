@@ -14,11 +14,12 @@ export interface CliProcess {
 }
 
 /** Runs the built CLI (`bin/wsgate.js`, needs `npm run build`) as a real child process. */
-export function runCli(args: string[], options: { cwd?: string; detached?: boolean } = {}): CliProcess {
+export function runCli(args: string[], options: { cwd?: string; detached?: boolean; env?: NodeJS.ProcessEnv } = {}): CliProcess {
   const child = spawn(process.execPath, [`${repoRoot}bin/wsgate.js`, ...args], {
     cwd: options.cwd ?? repoRoot,
     stdio: 'pipe',
     detached: options.detached ?? false,
+    env: options.env ?? process.env,
   });
   const stdout: string[] = [];
   const stderr: string[] = [];

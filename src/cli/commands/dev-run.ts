@@ -34,6 +34,7 @@ export async function runDev(options: DevOptions, cliOptions: Record<string, str
     ...secondsOption(options.maxDuration, '--max-duration', 'maxConnectionMs', true),
     ...secondsOption(options.integrationTimeout, '--integration-timeout', 'integrationTimeoutMs', false),
   };
+  const handlerEnv = parseEnvOptions(options.env ?? []);
   const bindWarning = describeBindWarning(options.host, options.verifySignatures === true);
   if (bindWarning) process.stderr.write(`Warning: ${bindWarning}\n`);
 
@@ -48,7 +49,7 @@ export async function runDev(options: DevOptions, cliOptions: Record<string, str
     // A reload never takes the process down: what it could not do is reported, and the next save tries again.
     reloading = reloading.then(() => reload(configChanges)).catch((err: unknown) => void reportError(err));
   };
-  const start = (service: Loaded, listenPort: number) => startDevGateway(service, options, listenPort, limits, print, onChange);
+  const start = (service: Loaded, listenPort: number) => startDevGateway(service, options, listenPort, limits, handlerEnv, print, onChange);
 
   let running = await start(loaded, port);
   printBanner(running, loaded, print);
@@ -120,6 +121,7 @@ async function startDevGateway(
   options: DevOptions,
   port: number,
   limits: Record<string, number>,
+  handlerEnv: Record<string, string>,
   print: (line: string) => void,
   onChange: (changedPaths: string[]) => void,
 ): Promise<RunningDevGateway> {
@@ -130,6 +132,7 @@ async function startDevGateway(
     port,
     stage: options.stage,
     runtime: {
+      env: handlerEnv,
       onLog: devLog.onHandlerLog,
       onWarning: (warning) => reportWarnings([locateIssue(warning, config, sourceMap)]),
       watch: options.watch,
@@ -159,7 +162,27 @@ function printBanner({ gateway, address }: RunningDevGateway, { model }: Loaded,
   print(`wsgate dev: ${model.service} (stage ${gateway.stage}, region ${model.region})`);
   print(`  WebSocket:    ${address.url}  or  ${address.stageUrl}  (wss:// too)`);
   print(`  @connections: ${address.connectionsUrl}/{connectionId}`);
+  print(`  From handlers: https://${gateway.apiId}.execute-api.${model.region}.amazonaws.com/${gateway.stage} leads here too`);
   print(`  Routes:       ${[...servingRoutes(model).values()].map((r) => `${r.routeKey} → ${r.functionKey}`).join(', ') || '(none)'}`);
+}
+
+/** `--env KEY=VALUE` options as variables; the value may be empty and may contain `=`. */
+function parseEnvOptions(values: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const value of values) {
+    const equals = value.indexOf('=');
+    const name = equals < 0 ? value : value.slice(0, equals);
+    if (equals < 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new WsgateError({
+        code: 'CLI_INVALID_OPTION',
+        message: `--env takes KEY=VALUE with a variable name of letters, digits and _, got "${value}".`,
+        path: '--env',
+        hint: 'For example: wsgate dev --env TABLE_NAME=local-table --env DEBUG=1',
+      });
+    }
+    env[name] = value.slice(equals + 1);
+  }
+  return env;
 }
 
 function parsePort(value: string): number {

@@ -12,6 +12,8 @@ export interface DevOptions {
   maxDuration?: string;
   integrationTimeout?: string;
   verifySignatures?: boolean;
+  /** `--env KEY=VALUE`, repeatable: extra variables of every handler process. */
+  env: string[];
 }
 
 export function registerDevCommand(program: Command, setExitCode: (code: number) => void): void {
@@ -28,6 +30,7 @@ export function registerDevCommand(program: Command, setExitCode: (code: number)
     .option('--max-duration <seconds>', 'close connections open this long, 0 = never (AWS: 7200)')
     .option('--integration-timeout <seconds>', 'cut invocations after this long (AWS: 29)')
     .option('--verify-signatures', 'require SigV4-signed @connections requests (credentials: the handlers\' and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)')
+    .option('--env <KEY=VALUE>', 'set a variable in every handler process (repeatable; wins over serverless.yml)', (value: string, previous: string[]) => [...previous, value], [])
     .allowUnknownOption()
     .allowExcessArguments()
     .addHelpText('after', "\nAny other --name value option is available to ${opt:name}.\n--var 'ssm:/app/key=value' (repeatable) gives an AWS-only variable its local value (docs/configuration.md).")
