@@ -94,6 +94,11 @@ resources:
         TopicName: alerts
     Uploads:
       Type: AWS::S3::Bucket
+    WebsocketsApi:
+      Type: AWS::ApiGatewayV2::Api
+      Properties:
+        Name: shop-dev-websocket-api
+        ProtocolType: WEBSOCKET
 `;
 
   async function load() {
@@ -132,6 +137,8 @@ resources:
       const r = evaluateIntrinsics(v, scope);
       return r.ok ? r.value : r;
     };
+    // The yaml also declares WebsocketsApi itself (real projects do, to name the API): Serverless merges it
+    // into the generated API, so its Ref is still the local API's id.
     expect(value({ Ref: 'WebsocketsApi' })).toBe('a1b2c3d4e5');
     expect(value({ 'Fn::GetAtt': ['WebsocketsApi', 'ApiEndpoint'] })).toBe('wss://a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com');
     expect(value({ Ref: 'WebsocketsDeploymentStage' })).toBe('dev');

@@ -58,13 +58,17 @@ export function resourceAttributes(
   logicalId: string,
   nameOf: (value: unknown) => string | undefined = (value) => (typeof value === 'string' ? value : undefined),
 ): ResourceValues | undefined {
+  // A user resource with a generated id (say `WebsocketsApi` with a Name of its own) is merged into the
+  // generated one by Serverless, as `resources:` overrides are: its Ref is still the generated resource's.
+  const generated = generatedResource(model, identity, logicalId);
+  if (generated !== undefined) return generated;
   const declared = model.resources?.Resources?.[logicalId];
   if (declared !== null && typeof declared === 'object' && typeof (declared as { Type?: unknown }).Type === 'string') {
     const { Type: type, Properties: properties } = declared as { Type: string; Properties?: Record<string, unknown> };
     const props = properties !== null && typeof properties === 'object' ? properties : {};
     return userResource(type, props, logicalId, identity, nameOf);
   }
-  return generatedResource(model, identity, logicalId);
+  return undefined;
 }
 
 function generatedResource(model: ServiceModel, id: StackIdentity, logicalId: string): ResourceValues | undefined {
