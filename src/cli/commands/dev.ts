@@ -12,6 +12,10 @@ export interface DevOptions {
   maxDuration?: string;
   integrationTimeout?: string;
   verifySignatures?: boolean;
+  /** false with --no-dynamodb. */
+  dynamodb: boolean;
+  dynamodbPort?: string;
+  resetData?: boolean;
 }
 
 export function registerDevCommand(program: Command, setExitCode: (code: number) => void): void {
@@ -28,6 +32,9 @@ export function registerDevCommand(program: Command, setExitCode: (code: number)
     .option('--max-duration <seconds>', 'close connections open this long, 0 = never (AWS: 7200)')
     .option('--integration-timeout <seconds>', 'cut invocations after this long (AWS: 29)')
     .option('--verify-signatures', 'require SigV4-signed @connections requests (credentials: the handlers\' and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)')
+    .option('--no-dynamodb', 'do not start the embedded DynamoDB endpoint for the service\'s tables (AWS_ENDPOINT_URL_DYNAMODB set in the shell does the same, with your endpoint)')
+    .option('--dynamodb-port <port>', 'port of the embedded DynamoDB endpoint (default 8000, or a free one when 8000 is taken)')
+    .option('--reset-data', 'start the embedded DynamoDB tables empty (drops .wsgate/dynamodb)')
     .allowUnknownOption()
     .allowExcessArguments()
     .addHelpText('after', '\nAny other --name value option is available to ${opt:name}.')
