@@ -35,7 +35,8 @@ export function validateRules(config: Dict, sourceMap: SourceMap): RuleFindings 
       const eventPath: PathSegment[] = ['functions', key, 'events', i];
       if (!isRecord(event)) return;
       for (const type of Object.keys(event)) {
-        if (type !== 'websocket') {
+        // `stream` events run in `wsgate dev` (src/dynamodb/ reports those it cannot run).
+        if (type !== 'websocket' && type !== 'stream') {
           issue(
             warnings,
             'CONFIG_UNSUPPORTED_EVENT',
