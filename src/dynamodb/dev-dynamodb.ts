@@ -4,6 +4,7 @@ import type { ErrorDetail } from '../errors.js';
 import { LOCAL_ACCOUNT_ID } from '../gateway/ids.js';
 import type { InvokeResult } from '../runtime/invoker.js';
 import { startEmbeddedEndpoint, type EmbeddedEndpoint } from './embedded-endpoint.js';
+import { removeEndpointFile, writeEndpointFile } from './endpoint-file.js';
 import { writeSdkV2Preload } from './sdk-v2-preload.js';
 import { collectStreamMappings } from './stream-mappings.js';
 import { StreamPoller } from './stream-poller.js';
@@ -40,6 +41,7 @@ export interface PreparedDynamodb {
  */
 export function createDevDynamodb(options: DevDynamodbOptions) {
   let endpoint: EmbeddedEndpoint | undefined;
+  let serviceDir: string | undefined;
   const checkpoints = new Map<string, number>();
   const ownEndpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB;
 
@@ -66,6 +68,8 @@ export function createDevDynamodb(options: DevDynamodbOptions) {
         accountId: LOCAL_ACCOUNT_ID,
         onError: (message) => options.print(`DynamoDB: ${message}`),
       });
+      serviceDir = loaded.serviceDir;
+      await writeEndpointFile(serviceDir, endpoint.url);
     }
     const running = endpoint;
     for (const note of await running.applyTables(tables)) options.print(`DynamoDB: ${note}`);
@@ -86,6 +90,7 @@ export function createDevDynamodb(options: DevDynamodbOptions) {
     async close(): Promise<void> {
       await endpoint?.close();
       endpoint = undefined;
+      if (serviceDir) await removeEndpointFile(serviceDir);
     },
   };
 }
