@@ -5,6 +5,7 @@ import { LOCAL_ACCOUNT_ID } from '../gateway/ids.js';
 import type { InvokeResult } from '../runtime/invoker.js';
 import { startEmbeddedEndpoint, type EmbeddedEndpoint } from './embedded-endpoint.js';
 import { removeEndpointFile, writeEndpointFile } from './endpoint-file.js';
+import { writeBotocorePreload } from './botocore-preload.js';
 import { writeSdkV2Preload } from './sdk-v2-preload.js';
 import { collectStreamMappings } from './stream-mappings.js';
 import { StreamPoller } from './stream-poller.js';
@@ -73,7 +74,12 @@ export function createDevDynamodb(options: DevDynamodbOptions) {
     }
     const running = endpoint;
     for (const note of await running.applyTables(tables)) options.print(`DynamoDB: ${note}`);
-    const env = { AWS_ENDPOINT_URL_DYNAMODB: running.url, NODE_OPTIONS: await writeSdkV2Preload(wsgateDir) };
+    const env = {
+      AWS_ENDPOINT_URL_DYNAMODB: running.url,
+      // For the SDKs that ignore AWS_ENDPOINT_URL_DYNAMODB: JavaScript v2, and botocore before 1.31.
+      NODE_OPTIONS: await writeSdkV2Preload(wsgateDir),
+      PYTHONPATH: await writeBotocorePreload(wsgateDir),
+    };
     return {
       model,
       env,
