@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { WsgateError } from '../errors.js';
 import type { DynamoHttp } from './dynamodb-http.js';
 import type { TableDefinition } from './table-definitions.js';
 
@@ -27,7 +28,16 @@ export async function applyTables(store: DynamoHttp, tables: readonly TableDefin
     } else {
       notes.push(`table ${table.name} (${table.logicalId}) created`);
     }
-    await store.call('CreateTable', table.createTableInput);
+    await store.call('CreateTable', table.createTableInput).catch((err: Error & { type?: string }) => {
+      if (err.type !== 'ValidationException') throw err;
+      throw new WsgateError({
+        code: 'DYNAMODB_INVALID_TABLE',
+        message: `table ${table.logicalId} cannot be created: ${err.message.replace(/^CreateTable: ValidationException: /, '')}`,
+        path: `${table.configPath}.Properties`,
+        hint: 'Fix the table\'s properties as DynamoDB requires them (CloudFormation would refuse them too).',
+        cause: err,
+      });
+    });
     await waitUntilActive(store, table.name);
   }
   return notes;

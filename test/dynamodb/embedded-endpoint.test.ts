@@ -61,6 +61,14 @@ describe('the embedded endpoint with the SDK v3 clients', () => {
     expect((await client.send(new DescribeTableCommand({ TableName: 'Plain' }))).Table).not.toHaveProperty('LatestStreamArn');
   });
 
+  it('refuses a table DynamoDB would refuse with an error naming its config path', async () => {
+    await expect(endpoint.applyTables([...tables, { ...table('x'), name: 'x', createTableInput: { ...table('x').createTableInput, TableName: 'x' } }])).rejects.toMatchObject({
+      code: 'DYNAMODB_INVALID_TABLE',
+      path: 'resources.Resources.x.Properties',
+      message: expect.stringContaining('TableName must be at least 3 characters long'),
+    });
+  });
+
   it('stores and queries items through the document client', async () => {
     const documents = DynamoDBDocumentClient.from(client);
     await documents.send(new PutCommand({ TableName: 'Plain', Item: { pk: 'room', sk: 1, text: 'hi', tags: new Set(['a']) } }));
