@@ -8,24 +8,19 @@ import path from 'node:path';
  */
 const PRELOAD_SOURCE = `'use strict';
 // Written by wsgate dev: points AWS SDK v2 DynamoDB clients at AWS_ENDPOINT_URL_DYNAMODB.
+// The hook is on compiling aws-sdk's lib/node_loader.js (it sets AWS.config), which require() and import both do.
 const Module = require('node:module');
 const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB;
 if (endpoint) {
-  const patched = new WeakSet();
-  const load = Module._load;
-  Module._load = function (request) {
-    const exported = load.apply(this, arguments);
-    if (typeof request === 'string' && (request === 'aws-sdk' || request.startsWith('aws-sdk/'))) {
-      for (const [file, entry] of Object.entries(require.cache)) {
-        if (!/[\\\\/]aws-sdk[\\\\/]lib[\\\\/]core\\.js$/.test(file) || !entry || !entry.loaded) continue;
-        const AWS = entry.exports;
-        if (!AWS || !AWS.config || patched.has(AWS)) continue;
-        patched.add(AWS);
-        const own = AWS.config.dynamodb || {};
-        if (!own.endpoint) AWS.config.dynamodb = Object.assign({}, own, { endpoint });
-      }
+  const compileJs = Module._extensions['.js'];
+  Module._extensions['.js'] = function (module, filename) {
+    const result = compileJs.apply(this, arguments);
+    if (/[\\\\/]aws-sdk[\\\\/]lib[\\\\/]node_loader\\.js$/.test(filename)) {
+      const AWS = module.exports;
+      const own = (AWS && AWS.config && AWS.config.dynamodb) || {};
+      if (AWS && AWS.config && !own.endpoint) AWS.config.dynamodb = Object.assign({}, own, { endpoint });
     }
-    return exported;
+    return result;
   };
 }
 `;
