@@ -43,6 +43,8 @@ export interface StreamEventModel {
   /** Seconds. */
   readonly batchWindow?: number;
   readonly startingPosition?: string;
+  /** With `startingPosition: AT_TIMESTAMP`: epoch seconds. */
+  readonly startingPositionTimestamp?: number;
   readonly maximumRetryAttempts?: number;
   readonly maximumRecordAgeInSeconds?: number;
   readonly bisectBatchOnFunctionError?: boolean;

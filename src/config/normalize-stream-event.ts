@@ -12,6 +12,7 @@ export function normalizeStreamEvent(raw: unknown, functionKey: string, configPa
     batchSize: number(raw.batchSize),
     batchWindow: number(raw.batchWindow),
     startingPosition: typeof raw.startingPosition === 'string' ? raw.startingPosition : undefined,
+    startingPositionTimestamp: number(raw.startingPositionTimestamp),
     maximumRetryAttempts: number(raw.maximumRetryAttempts),
     maximumRecordAgeInSeconds: number(raw.maximumRecordAgeInSeconds),
     bisectBatchOnFunctionError: raw.bisectBatchOnFunctionError === true ? true : undefined,

@@ -37,6 +37,7 @@ export function collectStreamMappings(model: ServiceModel, tables: readonly Tabl
       batchSize: event.batchSize ?? DEFAULT_BATCH_SIZE,
       batchWindowMs: (event.batchWindow ?? 0) * 1000,
       startingPosition: position === 'LATEST' || position === 'AT_TIMESTAMP' ? position : 'TRIM_HORIZON',
+      startingPositionTimestampMs: event.startingPositionTimestamp === undefined ? undefined : event.startingPositionTimestamp * 1000,
       maximumRetryAttempts: event.maximumRetryAttempts ?? -1,
       maximumRecordAgeMs: event.maximumRecordAgeInSeconds === undefined || event.maximumRecordAgeInSeconds < 0 ? -1 : event.maximumRecordAgeInSeconds * 1000,
       bisectBatchOnFunctionError: event.bisectBatchOnFunctionError === true,
