@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,6 +10,9 @@ import { openClient } from '../support/ws-client.js';
 const serviceDir = path.join(repoRoot, 'test/fixtures/services/dynamodb-dev');
 const configFile = path.join(serviceDir, 'serverless.yml');
 const run = promisify(execFile);
+// A copy to edit, inside the repository so that its handlers find the SDKs in node_modules.
+const reloadDir = path.join(serviceDir, '.wsgate/reload-copy');
+const reloadConfigFile = path.join(reloadDir, 'serverless.yml');
 let cli: CliProcess | undefined;
 
 afterEach(async () => {
@@ -21,7 +25,8 @@ afterEach(async () => {
 });
 
 async function startDev(...flags: string[]) {
-  cli = runCli(['dev', '--config', configFile, '--port', '0', '--dynamodb-port', '0', '--no-watch', ...flags]);
+  const config = flags.includes('--watch') ? reloadConfigFile : configFile;
+  cli = runCli(['dev', '--config', config, '--port', '0', '--dynamodb-port', '0', ...(flags.includes('--watch') ? [] : ['--no-watch']), ...flags.filter((flag) => flag !== '--watch')]);
   const started = cli;
   const ws = (await started.waitForLine(/WebSocket:/)).match(/ws:\/\/\S+\/dev/)![0];
   const dynamodbLine = flags.includes('--no-dynamodb') ? undefined : await started.waitForLine(/DynamoDB: {4}/);
@@ -42,7 +47,7 @@ function streamEvents(dev: CliProcess) {
   return async (occurrence: number) => JSON.parse((await dev.waitForLine(/\[onChange\] STREAM-EVENT /, occurrence)).split('STREAM-EVENT ')[1]!) as { Records: any[] };
 }
 
-describe('wsgate dev with the service\'s DynamoDB tables', () => {
+describe('wsgate dev with the service\'s DynamoDB tables', { timeout: 90_000 }, () => {
   it('serves the table to SDK v3, SDK v2 and boto3 without endpoint code, resolves its Ref/GetAtt, and runs its stream', async () => {
     const dev = await startDev('--reset-data');
     const nextEvent = streamEvents(dev.cli);
@@ -131,5 +136,33 @@ describe('wsgate dev with the service\'s DynamoDB tables', () => {
     const off = await startDev('--no-dynamodb');
     expect(off.cli.stdout.some((line) => /DynamoDB: +embedded endpoint off/.test(line))).toBe(true);
     expect(await off.cli.waitForLine(/stream event of function 'onChange' does not run/)).toBeTruthy();
+  });
+
+  it('keeps the items and the stream position across a config reload', async () => {
+    await rm(reloadDir, { recursive: true, force: true });
+    await mkdir(reloadDir, { recursive: true });
+    for (const file of ['serverless.yml', 'handlers.js', 'package.json']) await copyFile(path.join(serviceDir, file), path.join(reloadDir, file));
+    try {
+      const dev = await startDev('--watch', '--reset-data');
+      const nextEvent = streamEvents(dev.cli);
+      await call(dev.ws, { action: 'v3', id: 'r1' });
+      expect((await nextEvent(1)).Records[0].eventName).toBe('INSERT');
+      const yaml = await readFile(reloadConfigFile, 'utf8');
+      await writeFile(reloadConfigFile, yaml.replace('  timeout: 10\n', '  timeout: 11\n'));
+      await dev.cli.waitForLine(/changed: restarting the gateway/);
+      const ws = (await dev.cli.waitForLine(/WebSocket:/, 2)).match(/ws:\/\/\S+\/dev/)![0];
+      await dev.cli.waitForLine(/Routes:/, 2);
+      const v2 = await call(ws, { action: 'v2', id: 'r1' });
+      expect(v2.item).toEqual({ id: 'r1', via: 'v2', count: 2 });
+      // The item written before the reload is the old image; the first record is not delivered again.
+      expect((await nextEvent(2)).Records.map((record: any) => [record.eventName, record.dynamodb.OldImage?.via])).toEqual([['MODIFY', { S: 'v3' }]]);
+      expect(dev.cli.stdout.filter((line) => line.includes('STREAM-EVENT'))).toHaveLength(2);
+    } finally {
+      if (cli && cli.child.exitCode === null) {
+        cli.child.kill('SIGINT');
+        await cli.exited;
+      }
+      await rm(reloadDir, { recursive: true, force: true });
+    }
   });
 });
