@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ServiceModel } from '../config/model.js';
 import { isRecord } from '../config/is-record.js';
+import { LOCAL_ACCOUNT_ID } from '../gateway/ids.js';
 
 /**
  * The names and ARNs of the service's DynamoDB tables, as CloudFormation gives them. One rule for every
@@ -22,15 +23,36 @@ export function stackName(model: Pick<ServiceModel, 'service' | 'stage' | 'provi
  * `{stackName}-{LogicalId}-{13 uppercase alphanumerics}`. CloudFormation's suffix is random; here it is derived
  * from the stack name and logical id, so a table keeps its name (and its data) from one run to the next.
  */
-export function tableName(logicalId: string, properties: unknown, model: Pick<ServiceModel, 'service' | 'stage' | 'provider'>): string | undefined {
+export function tableName(logicalId: string, properties: unknown, model: Pick<ServiceModel, 'service' | 'stage' | 'provider' | 'region'>): string | undefined {
   const given = isRecord(properties) ? properties.TableName : undefined;
-  if (typeof given === 'string') return given;
-  if (given !== undefined) return undefined;
+  if (given !== undefined) return resolveName(given, model);
   const stack = stackName(model);
   const digest = createHash('sha256').update(`${stack}\0${logicalId}`).digest();
   let suffix = '';
   for (let i = 0; i < 13; i++) suffix += SUFFIX_ALPHABET[digest[i]! % SUFFIX_ALPHABET.length];
   return `${stack}-${logicalId}-${suffix}`;
+}
+
+/**
+ * A name written as a string, `Fn::Sub` of pseudo parameters (`\${AWS::StackName}-connections`) or `Fn::Join` of
+ * those: the forms table names take in real templates. Anything else is left to a general intrinsic resolver.
+ */
+function resolveName(value: unknown, model: Pick<ServiceModel, 'service' | 'stage' | 'provider' | 'region'>): string | undefined {
+  if (typeof value === 'string') return value;
+  if (!isRecord(value) || Object.keys(value).length !== 1) return undefined;
+  const pseudo: Record<string, string> = { 'AWS::StackName': stackName(model), 'AWS::Region': model.region, 'AWS::AccountId': LOCAL_ACCOUNT_ID, 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com' };
+  const sub = value['Fn::Sub'];
+  if (typeof sub === 'string') {
+    let unresolved = false;
+    const text = sub.replace(/\$\{([^}!]+)\}/g, (_match, name: string) => pseudo[name] ?? ((unresolved = true), ''));
+    return unresolved ? undefined : text;
+  }
+  const join = value['Fn::Join'];
+  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+    const parts = join[1].map((part: unknown) => (isRecord(part) && typeof part.Ref === 'string' && pseudo[part.Ref] !== undefined ? pseudo[part.Ref] : resolveName(part, model)));
+    return parts.every((part): part is string => part !== undefined) ? parts.join(join[0]) : undefined;
+  }
+  return undefined;
 }
 
 export function tableArn(name: string, region: string, accountId: string): string {

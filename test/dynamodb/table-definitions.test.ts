@@ -6,7 +6,7 @@ import { resolveTableReference } from '../../src/dynamodb/table-references.js';
 import { tableName } from '../../src/dynamodb/table-identity.js';
 import { writeService } from '../config/write-service.js';
 
-const provider = { service: 'chat', stage: 'dev', provider: { stackName: undefined } } as never;
+const provider = { service: 'chat', stage: 'dev', region: 'eu-west-1', provider: { stackName: undefined } } as never;
 
 describe('table names and ARNs', () => {
   it('uses TableName when given, else the name CloudFormation generates: {stack}-{LogicalId}-{13 uppercase alphanumerics}', () => {
@@ -16,7 +16,11 @@ describe('table names and ARNs', () => {
     // The same logical id gives the same name on every run (its data stays), another gives another.
     expect(tableName('ConnectionsTable', {}, provider)).toBe(generated);
     expect(tableName('MessagesTable', {}, provider)).not.toBe(generated.replace('ConnectionsTable', 'MessagesTable'));
-    expect(tableName('ConnectionsTable', { TableName: { 'Fn::Sub': '${AWS::StackName}-x' } }, provider)).toBeUndefined();
+    // The intrinsic forms real templates name tables with: pseudo parameters in Fn::Sub and Fn::Join.
+    expect(tableName('ConnectionsTable', { TableName: { 'Fn::Sub': '${AWS::StackName}-connections-${AWS::Region}' } }, provider)).toBe('chat-dev-connections-eu-west-1');
+    expect(tableName('ConnectionsTable', { TableName: { 'Fn::Join': ['-', [{ Ref: 'AWS::StackName' }, 'connections']] } }, provider)).toBe('chat-dev-connections');
+    expect(tableName('ConnectionsTable', { TableName: { 'Fn::Sub': '${SomeParameter}-x' } }, provider)).toBeUndefined();
+    expect(tableName('ConnectionsTable', { TableName: { 'Fn::ImportValue': 'x' } }, provider)).toBeUndefined();
   });
 });
 
