@@ -9,6 +9,7 @@ import type { TableDefinition } from './table-definitions.js';
 import { TableStream } from './table-stream.js';
 import { WriteCapture, type StreamedTable } from './write-capture.js';
 import { applyTables } from './apply-tables.js';
+import { transactWrite } from './transact-write.js';
 
 export interface EmbeddedEndpointOptions {
   /** LevelDB folder of the store. */
@@ -74,6 +75,7 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions): P
   async function handle(request: http.IncomingMessage, body: Buffer) {
     const send = () => client.forward(request.method ?? 'POST', request.url ?? '/', request.headers, body);
     const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+    if (operation === 'TransactWriteItems') return transactWrite(client, capture, JSON.parse(body.toString('utf8')) as Record<string, unknown>);
     if (streamed.size === 0 || (operation !== 'PutItem' && operation !== 'UpdateItem' && operation !== 'DeleteItem' && operation !== 'BatchWriteItem' && operation !== 'DescribeTable')) return send();
     let input: Record<string, unknown>;
     try {

@@ -111,12 +111,28 @@ export class WriteCapture {
     return changes;
   }
 
+  /** Appends the record of one change to a streamed table (none when nothing changed). */
+  record(table: StreamedTable, oldImage: AttributeMap | undefined, newImage: AttributeMap | undefined): void {
+    const record = buildStreamRecord(
+      { keyAttributes: table.definition.keyAttributes, oldImage, newImage },
+      { viewType: table.definition.streamViewType!, arn: table.definition.streamArn, region: this.region },
+      this.nextSequenceNumber(),
+      Date.now(),
+    );
+    if (record) table.stream.append(record);
+  }
+
+  streamed(name: string): StreamedTable | undefined {
+    return this.streamedTable(name);
+  }
+
   private async getItem(table: StreamedTable, key: AttributeMap): Promise<AttributeMap | undefined> {
     const answer = await this.store.call<{ Item?: AttributeMap }>('GetItem', { TableName: table.definition.name, Key: key, ConsistentRead: true });
     return answer.Item;
   }
 
-  private async withLocks<T>(names: string[], work: () => Promise<T>): Promise<T> {
+  /** Runs `work` once no other captured write holds any of these tables. */
+  async withLocks<T>(names: string[], work: () => Promise<T>): Promise<T> {
     const previous = names.map((name) => this.locks.get(name) ?? Promise.resolve());
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BatchWriteItemCommand, DeleteItemCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, GetItemCommand, TransactWriteItemsCommand, DeleteItemCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedEndpoint, type EmbeddedEndpoint } from '../../src/dynamodb/embedded-endpoint.js';
@@ -153,6 +153,26 @@ describe('streams derived from the writes', () => {
     // Exactly one record per acknowledged write, each image the one before it plus one.
     expect(records.map((record) => record.dynamodb.NewImage!.n)).toEqual(Array.from({ length: 20 }, (_, i) => ({ N: String(i + 1) })));
     expect(records.map((record) => record.dynamodb.OldImage?.n)).toEqual([undefined, ...Array.from({ length: 19 }, (_, i) => ({ N: String(i + 1) }))]);
+  });
+
+  it('applies TransactWriteItems all or nothing, with DynamoDB\'s cancellation reasons, and streams what it wrote', async () => {
+    const from = endpoint.streamOf('Streamed')!.end;
+    const a = { pk: { S: 'tx' }, sk: { N: '1' } };
+    const b = { pk: { S: 'tx' }, sk: { N: '2' } };
+    await client.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 'Streamed', Item: { ...a, v: { N: '1' } } } }, { Put: { TableName: 'Plain', Item: { ...b, v: { N: '1' } } } }] }));
+    const refused = client.send(
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          { Update: { TableName: 'Streamed', Key: a, UpdateExpression: 'SET v = :two', ExpressionAttributeValues: { ':two': { N: '2' } } } },
+          { ConditionCheck: { TableName: 'Plain', Key: b, ConditionExpression: 'v = :nine', ExpressionAttributeValues: { ':nine': { N: '9' } } } },
+        ],
+      }),
+    );
+    await expect(refused).rejects.toMatchObject({ name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }] });
+    expect((await client.send(new GetItemCommand({ TableName: 'Streamed', Key: a }))).Item!.v).toEqual({ N: '1' });
+    await client.send(new TransactWriteItemsCommand({ TransactItems: [{ ConditionCheck: { TableName: 'Plain', Key: { pk: { S: 'tx' }, sk: { N: '3' } }, ConditionExpression: 'attribute_not_exists(pk)' } }, { Delete: { TableName: 'Streamed', Key: a } }] }));
+    expect((await client.send(new GetItemCommand({ TableName: 'Plain', Key: { pk: { S: 'tx' }, sk: { N: '3' } } }))).Item).toBeUndefined();
+    expect(recordsOf('Streamed', from).map((record) => record.eventName)).toEqual(['INSERT', 'REMOVE']);
   });
 
   it('keeps the items when the endpoint starts again on the same folder, and drops them with reset', async () => {
