@@ -10,6 +10,7 @@ import { TableStream } from './table-stream.js';
 import { WriteCapture, type StreamedTable } from './write-capture.js';
 import { applyTables } from './apply-tables.js';
 import { transactWrite } from './transact-write.js';
+import { sweepExpiredItems, TTL_SWEEP_INTERVAL_MS } from './ttl-sweeper.js';
 
 export interface EmbeddedEndpointOptions {
   /** LevelDB folder of the store. */
@@ -23,6 +24,8 @@ export interface EmbeddedEndpointOptions {
   fallbackToFreePort?: boolean;
   region: string;
   accountId: string;
+  /** How often items past their TTL are deleted, ms (default `TTL_SWEEP_INTERVAL_MS`); 0 never. */
+  ttlSweepIntervalMs?: number;
   /** Problems that do not stop the endpoint (a stream record that could not be made). */
   onError?: (message: string) => void;
 }
@@ -32,6 +35,8 @@ export interface EmbeddedEndpoint {
   readonly url: string;
   /** Creates the tables that are missing, replaces those whose keys changed; answers what it did, one line each. */
   applyTables(tables: readonly TableDefinition[]): Promise<string[]>;
+  /** Deletes the items whose TTL has passed now (the endpoint also does it every `ttlSweepIntervalMs`); answers how many. */
+  sweepExpiredItems(nowMs?: number): Promise<number>;
   /** The stream of a table with a `StreamSpecification`, by table name. */
   streamOf(tableName: string): TableStream | undefined;
   close(): Promise<void>;
@@ -75,6 +80,10 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions): P
   async function handle(request: http.IncomingMessage, body: Buffer) {
     const send = () => client.forward(request.method ?? 'POST', request.url ?? '/', request.headers, body);
     const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+    if (operation === 'DescribeTimeToLive') {
+      const ttl = definitions.find((definition) => definition.name === (JSON.parse(body.toString('utf8')) as { TableName?: string }).TableName)?.ttlAttribute;
+      if (ttl) return jsonAnswer({ TimeToLiveDescription: { TimeToLiveStatus: 'ENABLED', AttributeName: ttl } });
+    }
     if (operation === 'TransactWriteItems') return transactWrite(client, capture, JSON.parse(body.toString('utf8')) as Record<string, unknown>);
     if (streamed.size === 0 || (operation !== 'PutItem' && operation !== 'UpdateItem' && operation !== 'DeleteItem' && operation !== 'BatchWriteItem' && operation !== 'DescribeTable')) return send();
     let input: Record<string, unknown>;
@@ -104,10 +113,19 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions): P
     });
   });
 
+  let definitions: readonly TableDefinition[] = [];
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const sweep = (nowMs?: number) => (sweeping = sweeping.then(() => sweepExpiredItems(client, capture, definitions, nowMs)));
+  const sweepEvery = options.ttlSweepIntervalMs ?? TTL_SWEEP_INTERVAL_MS;
+  const sweeper = sweepEvery > 0 ? setInterval(() => void sweep().catch((err: Error) => onError(`expiring items by TTL failed: ${err.message}`)), sweepEvery) : undefined;
+  sweeper?.unref();
+
   return {
+    sweepExpiredItems: (nowMs) => sweep(nowMs) as Promise<number>,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     async applyTables(tables) {
       const notes = await applyTables(client, tables);
+      definitions = tables;
       streamed.clear();
       for (const definition of tables) {
         if (!definition.streamViewType) continue;
@@ -119,6 +137,8 @@ export async function startEmbeddedEndpoint(options: EmbeddedEndpointOptions): P
     },
     streamOf: (name) => streamed.get(name)?.stream,
     async close() {
+      clearInterval(sweeper);
+      await sweeping.catch(() => {});
       proxy.closeAllConnections();
       await closeServer(proxy);
       client.close();
@@ -157,6 +177,12 @@ function listen(server: http.Server, port: number, host: string): Promise<number
 
 function closeServer(server: http.Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
+}
+
+function jsonAnswer(body: unknown) {
+  const text = Buffer.from(JSON.stringify(body));
+  const headers: http.IncomingHttpHeaders = { 'content-type': 'application/x-amz-json-1.0', 'content-length': String(text.length) };
+  return { status: 200, headers, body: text };
 }
 
 /** The store knows nothing of streams: its DescribeTable answer gets the table's stream settings, as DynamoDB's has. */

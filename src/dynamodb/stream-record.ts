@@ -22,10 +22,14 @@ export interface DynamoStreamRecord {
     StreamViewType: StreamViewType;
   };
   eventSourceARN: string;
+  /** On records of items that TTL expired: DynamoDB's service principal. */
+  userIdentity?: { type: 'Service'; principalId: 'dynamodb.amazonaws.com' };
 }
 
 export interface ItemChange {
   keyAttributes: readonly string[];
+  /** The item expired through the table's TTL. */
+  expired?: boolean;
   oldImage?: AttributeMap;
   newImage?: AttributeMap;
 }
@@ -67,6 +71,7 @@ export function buildStreamRecord(
     awsRegion: stream.region,
     dynamodb,
     eventSourceARN: stream.arn,
+    ...(change.expired ? { userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' } as const } : {}),
   };
 }
 

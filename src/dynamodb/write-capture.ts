@@ -112,9 +112,9 @@ export class WriteCapture {
   }
 
   /** Appends the record of one change to a streamed table (none when nothing changed). */
-  record(table: StreamedTable, oldImage: AttributeMap | undefined, newImage: AttributeMap | undefined): void {
+  record(table: StreamedTable, oldImage: AttributeMap | undefined, newImage: AttributeMap | undefined, expired = false): void {
     const record = buildStreamRecord(
-      { keyAttributes: table.definition.keyAttributes, oldImage, newImage },
+      { keyAttributes: table.definition.keyAttributes, oldImage, newImage, expired },
       { viewType: table.definition.streamViewType!, arn: table.definition.streamArn, region: this.region },
       this.nextSequenceNumber(),
       Date.now(),

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BatchWriteItemCommand, GetItemCommand, TransactWriteItemsCommand, DeleteItemCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, DescribeTimeToLiveCommand, GetItemCommand, TransactWriteItemsCommand, DeleteItemCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedEndpoint, type EmbeddedEndpoint } from '../../src/dynamodb/embedded-endpoint.js';
@@ -29,13 +29,13 @@ function table(name: string, viewType?: TableDefinition['streamViewType']): Tabl
   };
 }
 
-const tables = [table('Streamed', 'NEW_AND_OLD_IMAGES'), table('KeysOnly', 'KEYS_ONLY'), table('Plain')];
+const tables = [{ ...table('Streamed', 'NEW_AND_OLD_IMAGES'), ttlAttribute: 'expiresAt' }, table('KeysOnly', 'KEYS_ONLY'), table('Plain')];
 let dataDir: string;
 let endpoint: EmbeddedEndpoint;
 let client: DynamoDBClient;
 
 const start = async (reset = false) => {
-  endpoint = await startEmbeddedEndpoint({ dataDir, reset, port: 0, region, accountId: account });
+  endpoint = await startEmbeddedEndpoint({ dataDir, reset, port: 0, region, accountId: account, ttlSweepIntervalMs: 0 });
   await endpoint.applyTables(tables);
   client = new DynamoDBClient({ endpoint: endpoint.url, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 };
@@ -173,6 +173,20 @@ describe('streams derived from the writes', () => {
     await client.send(new TransactWriteItemsCommand({ TransactItems: [{ ConditionCheck: { TableName: 'Plain', Key: { pk: { S: 'tx' }, sk: { N: '3' } }, ConditionExpression: 'attribute_not_exists(pk)' } }, { Delete: { TableName: 'Streamed', Key: a } }] }));
     expect((await client.send(new GetItemCommand({ TableName: 'Plain', Key: { pk: { S: 'tx' }, sk: { N: '3' } } }))).Item).toBeUndefined();
     expect(recordsOf('Streamed', from).map((record) => record.eventName)).toEqual(['INSERT', 'REMOVE']);
+  });
+
+  it('expires items past their TTL attribute with a REMOVE record from DynamoDB\'s service identity', async () => {
+    expect((await client.send(new DescribeTimeToLiveCommand({ TableName: 'Streamed' }))).TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' });
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    await client.send(new PutItemCommand({ TableName: 'Streamed', Item: { pk: { S: 'ttl' }, sk: { N: '1' }, expiresAt: { N: String(nowSeconds - 10) } } }));
+    await client.send(new PutItemCommand({ TableName: 'Streamed', Item: { pk: { S: 'ttl' }, sk: { N: '2' }, expiresAt: { N: String(nowSeconds + 3600) } } }));
+    const from = endpoint.streamOf('Streamed')!.end;
+    expect(await endpoint.sweepExpiredItems()).toBe(1);
+    expect((await client.send(new GetItemCommand({ TableName: 'Streamed', Key: { pk: { S: 'ttl' }, sk: { N: '1' } } }))).Item).toBeUndefined();
+    expect((await client.send(new GetItemCommand({ TableName: 'Streamed', Key: { pk: { S: 'ttl' }, sk: { N: '2' } } }))).Item).toBeDefined();
+    expect(recordsOf('Streamed', from)).toEqual([
+      expect.objectContaining({ eventName: 'REMOVE', userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' }, dynamodb: expect.objectContaining({ Keys: { pk: { S: 'ttl' }, sk: { N: '1' } } }) }),
+    ]);
   });
 
   it('keeps the items when the endpoint starts again on the same folder, and drops them with reset', async () => {
