@@ -3,6 +3,7 @@ import { registerPrintCommand } from './commands/print.js';
 import { registerPackageCommand } from './commands/package.js';
 import { registerDevCommand } from './commands/dev.js';
 import { registerConnectCommand } from './commands/connect.js';
+import { registerTablesCommand } from './commands/tables.js';
 import { reportError } from './report-error.js';
 import { readPackageVersion } from './version.js';
 
@@ -22,6 +23,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerPackageCommand(program, setExitCode);
   registerDevCommand(program, setExitCode);
   registerConnectCommand(program, setExitCode);
+  registerTablesCommand(program, setExitCode);
 
   try {
     await program.parseAsync([...argv]);

@@ -28,6 +28,31 @@ export interface ServiceModel {
   readonly resources: ResourcesModel;
   readonly custom: Readonly<Record<string, unknown>>;
   readonly plugins: readonly string[];
+  /** Every `stream` event, in configuration order; undefined when the service declares none. */
+  readonly streamEvents?: readonly StreamEventModel[];
+}
+
+/** A function's `stream` event (DynamoDB or Kinesis), settings as written; `src/dynamodb/` applies Lambda's defaults. */
+export interface StreamEventModel {
+  readonly functionKey: string;
+  /** The stream's ARN: a string or an intrinsic such as `{ 'Fn::GetAtt': [Table, StreamArn] }`. */
+  readonly arn: CfnValue;
+  /** `dynamodb` or `kinesis`; undefined when not written (Serverless then reads it from a string ARN). */
+  readonly type?: string;
+  readonly batchSize?: number;
+  /** Seconds. */
+  readonly batchWindow?: number;
+  readonly startingPosition?: string;
+  /** With `startingPosition: AT_TIMESTAMP`: epoch seconds. */
+  readonly startingPositionTimestamp?: number;
+  readonly maximumRetryAttempts?: number;
+  readonly maximumRecordAgeInSeconds?: number;
+  readonly bisectBatchOnFunctionError?: boolean;
+  readonly functionResponseType?: string;
+  readonly filterPatterns?: readonly unknown[];
+  readonly enabled: boolean;
+  /** Config path of the event: `functions.<key>.events[<i>].stream`. */
+  readonly configPath: string;
 }
 
 export interface ProviderModel {

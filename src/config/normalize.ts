@@ -19,6 +19,8 @@ import {
 } from './model.js';
 import { DEFAULT_DEPLOYMENT_PREFIX, DEFAULT_MEMORY_SIZE, DEFAULT_RUNTIME, DEFAULT_TIMEOUT } from './defaults.js';
 import { isRecord, type Dict } from './is-record.js';
+import { normalizeStreamEvent } from './normalize-stream-event.js';
+import type { StreamEventModel } from './model.js';
 
 export interface NormalizeContext {
   configFile: string;
@@ -39,12 +41,14 @@ export function normalizeService(config: Dict, ctx: NormalizeContext): ServiceMo
   const functions = new Map<string, FunctionModel>();
   const routes: RouteModel[] = [];
   const authorizers = new Map<string, AuthorizerModel>();
+  const streamEvents: StreamEventModel[] = [];
   for (const [key, raw] of Object.entries(functionsConfig)) {
     if (raw === null) continue; // an empty function entry is dropped, as Serverless does
     const fn = asDict(raw);
     const routeKeys: string[] = [];
     const events = Array.isArray(fn.events) ? fn.events : [];
     events.forEach((event, i) => {
+      if (isRecord(event) && event.stream !== undefined) streamEvents.push(normalizeStreamEvent(event.stream, key, `functions.${key}.events[${i}].stream`));
       if (!isRecord(event) || event.websocket === undefined) return;
       const route = normalizeRoute(event.websocket, key, `functions.${key}.events[${i}].websocket`);
       routes.push(route);
@@ -87,6 +91,7 @@ export function normalizeService(config: Dict, ctx: NormalizeContext): ServiceMo
     resources: normalizeResources(config.resources),
     custom: freeze({ ...asDict(config.custom) }),
     plugins: freeze(normalizePlugins(config.plugins)),
+    ...(streamEvents.length > 0 ? { streamEvents: freeze(streamEvents) } : {}),
   });
 }
 

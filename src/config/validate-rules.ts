@@ -38,7 +38,8 @@ export function validateRules(config: Dict, sourceMap: SourceMap): RuleFindings 
       const eventPath: PathSegment[] = ['functions', key, 'events', i];
       if (!isRecord(event)) return;
       for (const type of Object.keys(event)) {
-        if (type !== 'websocket' && KNOWN_EVENT_TYPES.has(type)) {
+        // `stream` events run in `wsgate dev` (src/dynamodb/ reports those it cannot run).
+        if (type !== 'websocket' && type !== 'stream' && KNOWN_EVENT_TYPES.has(type)) {
           issue(
             warnings,
             'CONFIG_UNSUPPORTED_EVENT',

@@ -4,7 +4,7 @@ import type { ServiceModel } from '../config/model.js';
 import { WsgateError } from '../errors.js';
 import { createMemoryRegistry } from '../registry/memory.js';
 import type { ConnectionRegistry } from '../registry/connection-registry.js';
-import type { Invoker } from '../runtime/invoker.js';
+import type { InvokeResult, Invoker } from '../runtime/invoker.js';
 import { createNodeInvoker, type NodeInvokerOptions } from '../runtime/node-invoker.js';
 import type { RequestObserver } from './logs/request-record.js';
 import { LOCAL_CREDENTIALS } from '../runtime/build-lambda-environment.js';
@@ -91,6 +91,8 @@ export interface Gateway {
   /** The stage served. */
   readonly stage: string;
   readonly apiId: string;
+  /** Invokes a function of the service through the gateway's runtime (for event sources beside the WebSocket API). */
+  invoke(functionKey: string, event: unknown): Promise<InvokeResult>;
 }
 
 /** Close code and reason for connections still open when the gateway shuts down. */
@@ -182,6 +184,7 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
       return certificate?.certFile;
     },
     address,
+    invoke: (functionKey, event) => state.invoker.invoke(functionKey, event),
     async listen() {
       if (server) return address();
       if (options.tls !== false) {

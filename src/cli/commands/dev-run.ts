@@ -6,6 +6,7 @@ import { collectAuthorizerWarnings } from '../../gateway/authorizer/startup-warn
 import { describeBindWarning } from '../../gateway/bind-warning.js';
 import { createGateway, type Gateway, type GatewayAddress } from '../../gateway/create-gateway.js';
 import { createDevLog } from '../../gateway/dev-log.js';
+import { createDevDynamodb, type DevDynamodb } from '../../dynamodb/dev-dynamodb.js';
 import { createLogObservers } from '../../gateway/logs/create-log-observers.js';
 import { locateError, locateIssue } from '../locate-issues.js';
 import { reportError, reportWarnings } from '../report-error.js';
@@ -17,6 +18,8 @@ type Loaded = Awaited<ReturnType<typeof loadService>>;
 interface RunningDevGateway {
   gateway: Gateway;
   address: GatewayAddress;
+  /** Banner lines of what runs beside the gateway (the DynamoDB endpoint). */
+  banner: string[];
   close(): Promise<void>;
 }
 
@@ -49,9 +52,19 @@ export async function runDev(options: DevOptions, cliOptions: Record<string, str
     // A reload never takes the process down: what it could not do is reported, and the next save tries again.
     reloading = reloading.then(() => reload(configChanges)).catch((err: unknown) => void reportError(err));
   };
-  const start = (service: Loaded, listenPort: number) => startDevGateway(service, options, listenPort, limits, handlerEnv, print, onChange);
+  const dynamodb = createDevDynamodb({
+    enabled: options.dynamodb !== false,
+    resetData: options.resetData === true,
+    port: options.dynamodbPort === undefined ? undefined : parsePort(options.dynamodbPort, '--dynamodb-port'),
+    print,
+    warn: (warning) => reportWarnings([locateIssue(warning, loaded.config, loaded.sourceMap)]),
+  });
+  const start = (service: Loaded, listenPort: number) => startDevGateway(service, options, listenPort, limits, handlerEnv, print, onChange, dynamodb);
 
-  let running = await start(loaded, port);
+  let running = await start(loaded, port).catch(async (err: unknown) => {
+    await dynamodb.close();
+    throw err;
+  });
   printBanner(running, loaded, print);
 
   /** serverless.yml or a .env file changed: load it again and, if it is valid, restart the gateway with it. */
@@ -96,6 +109,7 @@ export async function runDev(options: DevOptions, cliOptions: Record<string, str
   if (reason !== 'failed') print(`${reason}: closing connections (running $disconnect)… press Ctrl-C again to quit at once.`);
   await reloading;
   await running.close();
+  await dynamodb.close();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   print('Stopped.');
@@ -124,19 +138,24 @@ async function startDevGateway(
   handlerEnv: Record<string, string>,
   print: (line: string) => void,
   onChange: (changedPaths: string[]) => void,
+  dynamodb: DevDynamodb,
 ): Promise<RunningDevGateway> {
+  const prepared = await dynamodb.prepare(model).catch((err: unknown) => {
+    throw locateError(err, config, sourceMap);
+  });
   const devLog = createDevLog(print);
   const logs = createLogObservers(model);
-  const gateway = createGateway(model, {
+  const gateway = createGateway(prepared.model, {
     host: options.host,
     port,
     stage: options.stage,
     runtime: {
-      env: handlerEnv,
       onLog: devLog.onHandlerLog,
       onWarning: (warning) => reportWarnings([locateIssue(warning, config, sourceMap)]),
       watch: options.watch,
       onReload: onChange,
+      // --env wins over what the embedded services set (their endpoint, the SDK preloads).
+      env: { ...prepared.env, ...handlerEnv },
     },
     observers: [devLog.observer, ...logs.observers],
     onManagementRequest: devLog.onManagementRequest,
@@ -150,18 +169,21 @@ async function startDevGateway(
     await logs.close();
     throw locateError(err, config, sourceMap);
   }
+  const stopStreams = prepared.startStreams((functionKey, event) => gateway.invoke(functionKey, event));
   let closed: Promise<void> | undefined;
   return {
     gateway,
     address,
-    close: () => (closed ??= gateway.close().then(() => logs.close())),
+    banner: prepared.banner,
+    close: () => (closed ??= stopStreams().then(() => gateway.close()).then(() => logs.close())),
   };
 }
 
-function printBanner({ gateway, address }: RunningDevGateway, { model }: Loaded, print: (line: string) => void): void {
+function printBanner({ gateway, address, banner }: RunningDevGateway, { model }: Loaded, print: (line: string) => void): void {
   print(`wsgate dev: ${model.service} (stage ${gateway.stage}, region ${model.region})`);
   print(`  WebSocket:    ${address.url}  or  ${address.stageUrl}  (wss:// too)`);
   print(`  @connections: ${address.connectionsUrl}/{connectionId}`);
+  for (const line of banner) print(line);
   print(`  From handlers: https://${gateway.apiId}.execute-api.${model.region}.amazonaws.com/${gateway.stage} leads here too`);
   print(`  Routes:       ${[...servingRoutes(model).values()].map((r) => `${r.routeKey} → ${r.functionKey}`).join(', ') || '(none)'}`);
 }
@@ -185,10 +207,10 @@ function parseEnvOptions(values: readonly string[]): Record<string, string> {
   return env;
 }
 
-function parsePort(value: string): number {
+function parsePort(value: string, flag = '--port'): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new WsgateError({ code: 'CLI_INVALID_OPTION', message: `--port must be a port number (0-65535), got "${value}".`, path: '--port' });
+    throw new WsgateError({ code: 'CLI_INVALID_OPTION', message: `${flag} must be a port number (0-65535), got "${value}".`, path: flag });
   }
   return port;
 }

@@ -14,6 +14,10 @@ export interface DevOptions {
   verifySignatures?: boolean;
   /** `--env KEY=VALUE`, repeatable: extra variables of every handler process. */
   env: string[];
+  /** false with --no-dynamodb. */
+  dynamodb: boolean;
+  dynamodbPort?: string;
+  resetData?: boolean;
 }
 
 export function registerDevCommand(program: Command, setExitCode: (code: number) => void): void {
@@ -31,6 +35,9 @@ export function registerDevCommand(program: Command, setExitCode: (code: number)
     .option('--integration-timeout <seconds>', 'cut invocations after this long (AWS: 29)')
     .option('--verify-signatures', 'require SigV4-signed @connections requests (credentials: the handlers\' and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)')
     .option('--env <KEY=VALUE>', 'set a variable in every handler process (repeatable; wins over serverless.yml)', (value: string, previous: string[]) => [...previous, value], [])
+    .option('--no-dynamodb', 'do not start the embedded DynamoDB endpoint for the service\'s tables (AWS_ENDPOINT_URL_DYNAMODB set in the shell does the same, with your endpoint)')
+    .option('--dynamodb-port <port>', 'port of the embedded DynamoDB endpoint (default 8000, or a free one when 8000 is taken)')
+    .option('--reset-data', 'start the embedded DynamoDB tables empty (drops .wsgate/dynamodb)')
     .allowUnknownOption()
     .allowExcessArguments()
     .addHelpText('after', "\nAny other --name value option is available to ${opt:name}.\n--var 'ssm:/app/key=value' (repeatable) gives an AWS-only variable its local value (docs/configuration.md).")
