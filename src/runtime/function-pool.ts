@@ -5,6 +5,7 @@ import { createLogStreamName } from './build-lambda-environment.js';
 import { compileTypescriptHandler } from './compile-typescript-handler.js';
 import { CpuPressure } from './cpu-pressure.js';
 import { HandlerInstance, type InitOutcome, type QueuedInvocation } from './handler-instance.js';
+import type { InstanceLauncher, PoolInstance } from './pool-instance.js';
 import type { InvokeOptions, InvokeResult } from './invoker.js';
 import { buildExitError, buildTimeoutError } from './lambda-failures.js';
 import { locateRunner } from './locate-runner.js';
@@ -33,6 +34,8 @@ export interface FunctionPoolOptions {
   /** See `IDLE_INSTANCE_TIMEOUT_MS`. */
   idleTimeoutMs: number;
   onLog: (entry: HandlerLogEntry) => void;
+  /** Starts instances of a function that speaks the Lambda Runtime API instead of the Node runner. */
+  launch?: InstanceLauncher;
 }
 
 interface Waiter {
@@ -83,7 +86,9 @@ const SERVICE_TIME_WEIGHT = 0.2;
  */
 export const IDLE_INSTANCE_TIMEOUT_MS = 10 * 60_000;
 
-type Lease = HandlerInstance | 'timeout' | 'closed' | LambdaError;
+type Lease = PoolInstance | 'timeout' | 'closed' | LambdaError;
+
+const isInstance = (lease: Lease): lease is PoolInstance => typeof lease === 'object' && 'run' in lease;
 
 type Settled<T> = { type: 'settled'; value: T } | { type: 'timer' };
 
@@ -116,11 +121,11 @@ export function memoryFlags(memorySize: number): string[] {
  * than `maxInstances` exist, queues beyond, and replaces any instance that crashed, exited or timed out.
  */
 export class FunctionPool {
-  private readonly instances = new Set<HandlerInstance>();
+  private readonly instances = new Set<PoolInstance>();
   /** Instances whose init succeeded. */
-  private readonly warm = new WeakSet<HandlerInstance>();
+  private readonly warm = new WeakSet<PoolInstance>();
   /** Warm instances that take new invocations. */
-  private serving: HandlerInstance[] = [];
+  private serving: PoolInstance[] = [];
   private waiters: Waiter[] = [];
   /** Instances existing or being created. */
   private slots = 0;
@@ -129,7 +134,7 @@ export class FunctionPool {
   private closed = false;
   private compiled: Promise<ModulePlan> | undefined;
   /** `performance.now()` when each serving instance last had nothing to do. */
-  private readonly idleSince = new WeakMap<HandlerInstance, number>();
+  private readonly idleSince = new WeakMap<PoolInstance, number>();
   private idleSweep: NodeJS.Timeout | undefined;
   /** Whether another instance could get CPU time at all (see `CpuPressure`). */
   private readonly cpu = new CpuPressure();
@@ -171,10 +176,10 @@ export class FunctionPool {
       if (performance.now() >= deadlineAt) return timedOut();
       // A warm instance with room is taken without a promise (the common case under load).
       const acquired = this.acquire(deadlineAt, handedBack);
-      const lease = acquired instanceof HandlerInstance ? acquired : await acquired;
+      const lease = acquired instanceof Promise ? await acquired : acquired;
       if (lease === 'closed') return fail('crash', buildExitError(awsRequestId, null, 'SIGKILL'));
       if (lease === 'timeout') return timedOut();
-      if (!(lease instanceof HandlerInstance)) return fail('init', lease);
+      if (!isInstance(lease)) return fail('init', lease);
       let warmedUp = false;
       // A warm instance: no init to wait for (a timer and a race per invocation showed in profiles).
       if (!this.warm.has(lease) || lease.retired) {
@@ -247,9 +252,9 @@ export class FunctionPool {
    * `MAX_EXPECTED_QUEUE_WAIT_MS`, `RECALL_AFTER_MS`). Until the function's first result its time is unknown, and
    * nothing is queued.
    */
-  private select(queue: boolean): HandlerInstance | undefined {
+  private select(queue: boolean): PoolInstance | undefined {
     const now = performance.now();
-    let best: HandlerInstance | undefined;
+    let best: PoolInstance | undefined;
     for (const instance of this.serving) {
       const load = instance.load;
       if (load === 0) {
@@ -268,7 +273,7 @@ export class FunctionPool {
     this.serviceTimeMs = Number.isFinite(mean) ? mean + SERVICE_TIME_WEIGHT * (ms - mean) : ms;
   }
 
-  private acquire(deadlineAt: number, first: boolean): HandlerInstance | Promise<Lease> {
+  private acquire(deadlineAt: number, first: boolean): PoolInstance | Promise<Lease> {
     if (this.closed) return Promise.resolve('closed');
     const { maxInstances, growAfterMs } = this.options;
     // growAfterMs 0 asks for Lambda's scale-out: an invocation waits behind another only when no slot is left.
@@ -313,7 +318,7 @@ export class FunctionPool {
   }
 
   /** An instance has room again: queued invocations go to it (or to another with room). */
-  private settled(instance: HandlerInstance): void {
+  private settled(instance: PoolInstance): void {
     if (this.closed) return;
     if (instance.retired) {
       if (instance.load === 0) void instance.kill();
@@ -355,7 +360,7 @@ export class FunctionPool {
   }
 
   /** A slot freed up (an instance ended): a queued invocation gets a new instance. */
-  private forget(instance: HandlerInstance): void {
+  private forget(instance: PoolInstance): void {
     this.instances.delete(instance);
     this.serving = this.serving.filter((i) => i !== instance);
     this.slots--;
@@ -367,8 +372,9 @@ export class FunctionPool {
     }
   }
 
-  private async startInstance(): Promise<HandlerInstance | 'closed' | LambdaError> {
+  private async startInstance(): Promise<PoolInstance | 'closed' | LambdaError> {
     this.slots++;
+    if (this.options.launch) return this.launchInstance(this.options.launch);
     const { fn, serviceDir, reference } = this.options;
     let plan: ModulePlan;
     let runnerPath: string;
@@ -405,6 +411,28 @@ export class FunctionPool {
       onCpuUsed: (micros) => this.cpu.record(micros),
       onServiceTime: (ms) => this.recordServiceTime(ms),
     });
+    return this.track(instance);
+  }
+
+  private async launchInstance(launch: InstanceLauncher): Promise<PoolInstance | 'closed' | LambdaError> {
+    const launched = await launch({
+      env: { ...this.options.env, AWS_LAMBDA_LOG_STREAM_NAME: createLogStreamName() },
+      onSettled: (settled) => this.settled(settled),
+      onServiceTime: (ms) => this.recordServiceTime(ms),
+    });
+    if (!('run' in launched)) {
+      this.slots--;
+      return launched;
+    }
+    if (this.closed) {
+      this.slots--;
+      void launched.kill();
+      return 'closed';
+    }
+    return this.track(launched);
+  }
+
+  private track(instance: PoolInstance): PoolInstance {
     this.instances.add(instance);
     this.starting++;
     void instance.ready.then(() => this.starting--);

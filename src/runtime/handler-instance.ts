@@ -16,13 +16,19 @@ const GROUP_KILL = process.platform !== 'win32';
 const livePids = new Set<number>();
 let exitHookInstalled = false;
 
-function killOnExit(pid: number): void {
+/** Kills the process group of `pid` if this process exits first (see `livePids`). */
+export function killOnExit(pid: number): void {
   livePids.add(pid);
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
     for (const livePid of livePids) killGroup(livePid);
   });
+}
+
+/** The process ended: nothing to kill on exit. */
+export function forgetOnExit(pid: number): void {
+  livePids.delete(pid);
 }
 
 function killGroup(pid: number): void {

@@ -7,7 +7,8 @@ import type { HostRedirect } from './host-redirect.js';
 import { FunctionPool, GROW_AFTER_MS, IDLE_INSTANCE_TIMEOUT_MS, PACK_WAIT_MS } from './function-pool.js';
 import type { InvokeResult, Invoker } from './invoker.js';
 import { locateRunner } from './locate-runner.js';
-import { parseHandler } from './parse-handler.js';
+import { parseHandler, type HandlerReference } from './parse-handler.js';
+import { createRuntimeApiLauncher, usesRuntimeApi } from './runtime-api/runtime-api-launcher.js';
 import type { LambdaError } from './runner/protocol.js';
 import { watchService, type ServiceWatcher } from './watch-service.js';
 
@@ -83,7 +84,26 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
   const issues: ErrorDetail[] = [];
   const warnings: ErrorDetail[] = [];
   const pools = new Map<string, FunctionPool | LambdaError>();
+  const poolSettings = {
+    serviceDir: model.serviceDir,
+    maxInstances,
+    growAfterMs: Math.max(0, options.growAfterMs ?? GROW_AFTER_MS),
+    packWaitMs: Math.max(0, options.packWaitMs ?? PACK_WAIT_MS),
+    batchScheduling: options.batchScheduling ?? true,
+    idleTimeoutMs: Math.max(0, options.idleInstanceTimeoutMs ?? IDLE_INSTANCE_TIMEOUT_MS),
+    onLog,
+  };
   for (const fn of model.functions.values()) {
+    if (usesRuntimeApi(fn.runtime)) {
+      // Python and provided.* run against a Lambda Runtime API of their own, in the same pool (docs/runtime.md).
+      const { env, warnings: envWarnings } = buildFunctionEnvironment(model, fn, options.env);
+      warnings.push(...envWarnings);
+      const invokedFunctionArn = arnOf(fn.name);
+      const reference: HandlerReference = { handler: fn.handler, moduleName: fn.handler, modulePath: model.serviceDir, exportPath: '' };
+      const launch = createRuntimeApiLauncher({ model, fn, env, invokedFunctionArn, batchScheduling: poolSettings.batchScheduling, onLog, onWarning });
+      pools.set(fn.key, new FunctionPool({ ...poolSettings, fn, reference, env, invokedFunctionArn, launch }));
+      continue;
+    }
     const parsed = parseHandler(fn.handler, model.serviceDir);
     if (!parsed.ok) {
       issues.push({
@@ -96,7 +116,7 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
       continue;
     }
     if (!fn.runtime.startsWith('nodejs')) {
-      const message = `function '${fn.key}' uses runtime ${fn.runtime}; wsgate runs Node.js handlers only, so its invocations fail`;
+      const message = `function '${fn.key}' uses runtime ${fn.runtime}; wsgate runs Node.js, Python and provided.* handlers only, so its invocations fail`;
       warnings.push({ code: 'RUNTIME_UNSUPPORTED', message, path: `${fn.configPath}.runtime`, location: { file: model.configFile } });
       pools.set(fn.key, { errorType: 'InvalidRuntimeException', errorMessage: message });
       continue;

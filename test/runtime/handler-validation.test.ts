@@ -44,9 +44,9 @@ describe('createNodeInvoker: configuration mistakes', () => {
     expect(error.issues.every((i) => i.hint)).toBe(true);
   });
 
-  it('warns about a non-Node.js runtime and fails its invocations without starting a process', async () => {
+  it('warns about a runtime wsgate cannot run (java21) and fails its invocations without starting a process', async () => {
     const warnings: ErrorDetail[] = [];
-    const model = buildModel(FIXTURE_DIR, { py: { handler: 'handler.main', runtime: 'python3.12' } });
+    const model = buildModel(FIXTURE_DIR, { py: { handler: 'example.Handler::handleRequest', runtime: 'java21' } });
     const invoker = createNodeInvoker(model, { onLog: () => {}, onWarning: (w) => warnings.push(w) });
     expect(warnings).toMatchObject([{ code: 'RUNTIME_UNSUPPORTED', path: 'functions.py.runtime' }]);
     expect(await invoker.invoke('py', {})).toMatchObject({ ok: false, kind: 'init', error: { errorType: 'InvalidRuntimeException' } });

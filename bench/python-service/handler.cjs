@@ -1,0 +1,1 @@
+exports.echo = async (event) => ({ statusCode: 200, body: event.body });

@@ -1,0 +1,2 @@
+def echo(event, context):
+    return {"statusCode": 200, "body": event["body"]}

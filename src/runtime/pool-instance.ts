@@ -1,0 +1,30 @@
+import type { ExitOutcome, InitOutcome, QueuedInvocation, RunLimits, RunOutcome } from './handler-instance.js';
+
+/**
+ * One execution environment as `FunctionPool` drives it, whatever runs inside: the Node runner over its own channel
+ * (`HandlerInstance`) or any process speaking the Lambda Runtime API (`RuntimeApiInstance`).
+ */
+export interface PoolInstance {
+  readonly ready: Promise<InitOutcome>;
+  readonly exited: Promise<ExitOutcome>;
+  retired: boolean;
+  readonly isAlive: boolean;
+  readonly load: number;
+  readonly isServing: boolean;
+  acceptsQueued(now: number): boolean;
+  reserve(): void;
+  unreserve(): void;
+  run(request: QueuedInvocation, limits: RunLimits): Promise<RunOutcome>;
+  recall(): void;
+  kill(): Promise<ExitOutcome>;
+}
+
+/** What the pool hands an instance it starts: its environment and the hooks it reports through. */
+export interface InstanceHooks {
+  env: Record<string, string>;
+  onSettled(instance: PoolInstance): void;
+  onServiceTime(ms: number): void;
+}
+
+/** Starts one execution environment of a function that does not run in the Node runner. */
+export type InstanceLauncher = (hooks: InstanceHooks) => Promise<PoolInstance | import('./runner/protocol.js').LambdaError>;

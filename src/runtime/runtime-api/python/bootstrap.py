@@ -1,0 +1,259 @@
+"""wsgate's Python runtime: runs a `module.function` handler against the Lambda Runtime API in
+AWS_LAMBDA_RUNTIME_API, as AWS's Python runtime interface client does. Standard library only."""
+
+import decimal
+import http.client
+import importlib
+import json
+import logging
+import os
+import sys
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class FaultException(Exception):
+    def __init__(self, error_type, message, trace=None):
+        super().__init__(message)
+        self.error_type = error_type
+        self.msg = message
+        self.trace = trace
+
+
+class RuntimeClient:
+    def __init__(self, address):
+        self.address = address
+        self.connection = http.client.HTTPConnection(address)
+
+    def _request(self, method, path, body=None, headers=None):
+        try:
+            self.connection.request(method, "/2018-06-01/runtime/" + path, body=body, headers=headers or {})
+            response = self.connection.getresponse()
+        except (http.client.HTTPException, ConnectionError):
+            # The environment is going away.
+            sys.exit(0)
+        return response, response.read()
+
+    def next(self):
+        response, body = self._request("GET", "invocation/next")
+        return response.headers, body
+
+    def post(self, path, document, error_type=None):
+        headers = {"Content-Type": "application/json"}
+        if error_type:
+            headers["Lambda-Runtime-Function-Error-Type"] = error_type
+        self._request("POST", path, body=document.encode("utf-8"), headers=headers)
+
+
+class CognitoIdentity:
+    __slots__ = ["cognito_identity_id", "cognito_identity_pool_id"]
+
+    def __repr__(self):
+        return "CognitoIdentity([cognito_identity_id={};cognito_identity_pool_id={}])".format(
+            self.cognito_identity_id, self.cognito_identity_pool_id
+        )
+
+
+class Client:
+    __slots__ = ["installation_id", "app_title", "app_version_name", "app_version_code", "app_package_name"]
+
+
+class ClientContext:
+    __slots__ = ["custom", "env", "client"]
+
+
+def make_identity(text):
+    identity = CognitoIdentity()
+    document = json.loads(text) if text else {}
+    identity.cognito_identity_id = document.get("cognitoIdentityId")
+    identity.cognito_identity_pool_id = document.get("cognitoIdentityPoolId")
+    return identity
+
+
+def make_client_context(text):
+    if not text:
+        return None
+    document = json.loads(text)
+    context = ClientContext()
+    context.custom = document.get("custom")
+    context.env = document.get("env")
+    client_document = document.get("client")
+    context.client = None
+    if client_document:
+        context.client = Client()
+        for name in Client.__slots__:
+            setattr(context.client, name, client_document.get(name))
+    return context
+
+
+class LambdaContext:
+    def __init__(self, request_id, deadline_ms, invoked_function_arn, identity, client_context):
+        self.aws_request_id = request_id
+        self.log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME")
+        self.log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
+        self.function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
+        self.memory_limit_in_mb = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+        self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION")
+        self.invoked_function_arn = invoked_function_arn
+        self.identity = identity
+        self.client_context = client_context
+        self._deadline_ms = deadline_ms
+
+    def get_remaining_time_in_millis(self):
+        return max(self._deadline_ms - int(round(time.time() * 1000)), 0)
+
+    def log(self, message):
+        sys.stdout.write(str(message))
+        sys.stdout.flush()
+
+    def __repr__(self):
+        return (
+            "LambdaContext([aws_request_id={};log_group_name={};log_stream_name={};function_name={};"
+            "memory_limit_in_mb={};function_version={};invoked_function_arn={};client_context={};identity={}])"
+        ).format(
+            self.aws_request_id, self.log_group_name, self.log_stream_name, self.function_name,
+            self.memory_limit_in_mb, self.function_version, self.invoked_function_arn,
+            self.client_context, self.identity,
+        )
+
+
+class RequestIdFilter(logging.Filter):
+    request_id = ""
+
+    def filter(self, record):
+        record.aws_request_id = RequestIdFilter.request_id
+        return True
+
+
+def install_logging():
+    formatter = logging.Formatter(
+        "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s", "%Y-%m-%dT%H:%M:%S"
+    )
+    formatter.converter = time.gmtime
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(formatter)
+    handler.addFilter(RequestIdFilter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    level = os.environ.get("AWS_LAMBDA_LOG_LEVEL")
+    if level:
+        root.setLevel(level.upper())
+
+
+def get_handler(handler):
+    try:
+        modname, fname = handler.rsplit(".", 1)
+    except ValueError as e:
+        raise FaultException("Runtime.MalformedHandlerName", "Bad handler '{}': {}".format(handler, str(e)))
+    try:
+        if modname.split(".")[0] in sys.builtin_module_names:
+            raise FaultException(
+                "Runtime.BuiltInModuleConflict", "Cannot use built-in module {} as a handler module".format(modname)
+            )
+        module = importlib.import_module(modname.replace("/", "."))
+    except ImportError as e:
+        raise FaultException("Runtime.ImportModuleError", "Unable to import module '{}': {}".format(modname, str(e)))
+    except SyntaxError as e:
+        trace = ['  File "%s" Line %s\n    %s' % (e.filename, e.lineno, e.text)]
+        raise FaultException(
+            "Runtime.UserCodeSyntaxError", "Syntax error in module '{}': {}".format(modname, str(e)), trace
+        )
+    try:
+        return getattr(module, fname)
+    except AttributeError:
+        raise FaultException("Runtime.HandlerNotFound", "Handler '{}' missing on module '{}'".format(fname, modname))
+
+
+def user_frames(tb):
+    frames = traceback.extract_tb(tb)
+    # The bootstrap's own frames say nothing about the user's code.
+    while frames and frames[0].filename == __file__:
+        frames = frames[1:]
+    return traceback.format_list(frames)
+
+
+def make_error(message, error_type, stack_trace, request_id=None):
+    return {
+        "errorMessage": message or "",
+        "errorType": error_type or "",
+        "requestId": request_id or "",
+        "stackTrace": stack_trace or [],
+    }
+
+
+def fault_result(exc_info, request_id=None):
+    error_type, value, tb = exc_info
+    if isinstance(value, FaultException):
+        return make_error(value.msg, value.error_type, value.trace, request_id)
+    return make_error(str(value), error_type.__name__, user_frames(tb), request_id)
+
+
+def log_error(error):
+    lines = ["[ERROR] {}: {}".format(error["errorType"], error["errorMessage"])]
+    if error["stackTrace"]:
+        lines.append("Traceback (most recent call last):")
+        lines.extend(frame.rstrip("\n") for frame in error["stackTrace"])
+    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.flush()
+
+
+def to_json(value):
+    def default(item):
+        if isinstance(item, decimal.Decimal):
+            return float(item) if item % 1 else int(item)
+        raise TypeError("Object of type {} is not JSON serializable".format(type(item).__name__))
+
+    return json.dumps(value, default=default)
+
+
+def handle(client, handler, headers, body):
+    request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
+    RequestIdFilter.request_id = request_id
+    os.environ["_X_AMZN_TRACE_ID"] = headers.get("Lambda-Runtime-Trace-Id") or ""
+    try:
+        context = LambdaContext(
+            request_id,
+            int(headers.get("Lambda-Runtime-Deadline-Ms")),
+            headers.get("Lambda-Runtime-Invoked-Function-Arn"),
+            make_identity(headers.get("Lambda-Runtime-Cognito-Identity")),
+            make_client_context(headers.get("Lambda-Runtime-Client-Context")),
+        )
+        event = json.loads(body) if body else None
+        result = handler(event, context)
+        try:
+            document = to_json(result)
+        except (TypeError, ValueError) as e:
+            raise FaultException("Runtime.MarshalError", "Unable to marshal response: {}".format(str(e)))
+    except Exception:
+        error = fault_result(sys.exc_info(), request_id)
+        log_error(error)
+        client.post("invocation/{}/error".format(request_id), json.dumps(error), error["errorType"])
+        return
+    client.post("invocation/{}/response".format(request_id), document)
+
+
+def main():
+    # The bootstrap's own folder must not shadow the user's modules; the task root comes first, then
+    # PYTHONPATH (layers, a sitecustomize) as Python already placed it.
+    if sys.path and os.path.abspath(sys.path[0] or ".") == HERE:
+        sys.path.pop(0)
+    task_root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
+    sys.path.insert(0, task_root)
+    client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    install_logging()
+    try:
+        handler = get_handler(os.environ["_HANDLER"])
+    except Exception:
+        error = fault_result(sys.exc_info())
+        log_error(error)
+        client.post("init/error", json.dumps(error), error["errorType"])
+        sys.exit(1)
+    while True:
+        headers, body = client.next()
+        handle(client, handler, headers, body)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+import { execFile } from 'node:child_process';
+import { closeSync, openSync, readSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FunctionModel, ServiceModel } from '../../config/model.js';
+import type { ErrorDetail } from '../../errors.js';
+import type { HandlerLogEntry } from '../node-invoker.js';
+import type { InstanceLauncher } from '../pool-instance.js';
+import { findExecutable, isExecutableFile } from './find-executable.js';
+import { RuntimeApiInstance, type RuntimeApiProcess } from './runtime-api-instance.js';
+
+/** The bundled Python runtime interface client (copied next to the compiled module by the build). */
+export const PYTHON_BOOTSTRAP = path.join(path.dirname(fileURLToPath(import.meta.url)), 'python', 'bootstrap.py');
+
+/** Which python runs Python handlers when neither `custom.wsgate.python` nor this variable names one: `python3` on PATH. */
+export const PYTHON_VARIABLE = 'WSGATE_PYTHON';
+
+/** Runtimes whose handlers run against the Lambda Runtime API rather than the Node runner. */
+export function usesRuntimeApi(runtime: string): boolean {
+  return /^python3\.\d+$/.test(runtime) || runtime === 'provided' || runtime.startsWith('provided.');
+}
+
+export interface RuntimeApiLauncherOptions {
+  model: ServiceModel;
+  fn: FunctionModel;
+  /** The function's environment (`buildFunctionEnvironment`). */
+  env: Record<string, string>;
+  invokedFunctionArn: string;
+  batchScheduling: boolean;
+  onLog: (entry: HandlerLogEntry) => void;
+  /** Findings at start-up: no python, another python version than declared, no bootstrap. */
+  onWarning: (warning: ErrorDetail) => void;
+}
+
+const notedVersions = new Map<string, Promise<string | undefined>>();
+
+function pythonVersion(executable: string): Promise<string | undefined> {
+  let known = notedVersions.get(executable);
+  if (!known) {
+    known = new Promise((resolve) =>
+      execFile(executable, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], (err, stdout) => resolve(err ? undefined : stdout.trim())),
+    );
+    notedVersions.set(executable, known);
+  }
+  return known;
+}
+
+/** The python named by `custom.wsgate.python`, else `WSGATE_PYTHON`, else `python3` on PATH; and where that came from. */
+function choosePython(model: ServiceModel): { name: string; source: string } {
+  const custom = (model.custom.wsgate as Record<string, unknown> | undefined)?.python;
+  if (typeof custom === 'string' && custom !== '') {
+    return { name: path.isAbsolute(custom) || !custom.includes('/') ? custom : path.resolve(model.serviceDir, custom), source: 'custom.wsgate.python' };
+  }
+  const variable = process.env[PYTHON_VARIABLE];
+  if (variable) return { name: variable, source: PYTHON_VARIABLE };
+  return { name: 'python3', source: 'PATH' };
+}
+
+/** Linux's data segment limit (prlimit, util-linux) as the function's memory size, where prlimit exists. */
+const prlimit = process.platform === 'linux' ? findExecutable('prlimit') : undefined;
+
+function withMemoryLimit(command: RuntimeApiProcess, memorySize: number): RuntimeApiProcess {
+  if (!prlimit) return command;
+  const bytes = memorySize * 1024 * 1024;
+  return { ...command, command: prlimit, args: [`--data=${bytes}:${bytes}`, '--', command.command, ...command.args] };
+}
+
+/**
+ * How a function of a Runtime API runtime starts its execution environments: Python through the bundled
+ * bootstrap, `provided.*` through the service's `bootstrap`. Problems that every invocation would meet are
+ * reported once here and answered per invocation as Lambda does (`Runtime.InvalidEntrypoint`).
+ */
+export function createRuntimeApiLauncher(options: RuntimeApiLauncherOptions): InstanceLauncher {
+  const { model, fn, onWarning } = options;
+  const overrides: Record<string, string> = {};
+  const removed: string[] = [];
+  const where = { path: `${fn.configPath}.runtime`, location: { file: model.configFile } };
+  let resolveProcess: () => RuntimeApiProcess | { errorType: string; errorMessage: string };
+
+  if (fn.runtime.startsWith('python')) {
+    const chosen = choosePython(model);
+    const executable = findExecutable(chosen.name, options.env.PATH ?? process.env.PATH);
+    // Lambda compiles nothing into the task root (it is read-only); nor does wsgate, so watch mode sees no writes.
+    overrides.PYTHONDONTWRITEBYTECODE = '1';
+    overrides.PYTHONUNBUFFERED = '1';
+    if (!executable) {
+      const errorMessage = `${chosen.name} (from ${chosen.source}) was not found or is not executable, so function '${fn.key}' (${fn.runtime}) cannot run`;
+      onWarning({ code: 'RUNTIME_PYTHON_MISSING', message: errorMessage, ...where, hint: `Install Python 3, or name an interpreter with custom.wsgate.python or ${PYTHON_VARIABLE}.` });
+      resolveProcess = () => ({ errorType: 'Runtime.InvalidEntrypoint', errorMessage });
+    } else {
+      const declared = fn.runtime.slice('python'.length);
+      void pythonVersion(executable).then((version) => {
+        if (version === undefined || version === declared) return;
+        const key = `${executable}\0${declared}`;
+        if (notedMismatches.has(key)) return;
+        notedMismatches.add(key);
+        onWarning({
+          code: 'RUNTIME_PYTHON_VERSION',
+          message: `function '${fn.key}' declares ${fn.runtime} but ${executable} is Python ${version}; its handlers run on ${version}`,
+          ...where,
+          hint: `Name a python${declared} with custom.wsgate.python or ${PYTHON_VARIABLE} to run the declared version.`,
+        });
+      });
+      resolveProcess = () => ({ command: executable, args: [PYTHON_BOOTSTRAP], cwd: model.serviceDir });
+    }
+  } else {
+    // Lambda does not set AWS_EXECUTION_ENV for OS-only runtimes.
+    removed.push('AWS_EXECUTION_ENV');
+    const bootstrap = path.join(model.serviceDir, 'bootstrap');
+    const missing = () => ({
+      errorType: 'Runtime.InvalidEntrypoint',
+      errorMessage: `Couldn't find valid bootstrap(s): [${bootstrap}]`,
+    });
+    if (!isExecutableFile(bootstrap)) {
+      onWarning({
+        code: 'RUNTIME_BOOTSTRAP_MISSING',
+        message: `function '${fn.key}' uses ${fn.runtime}, but ${bootstrap} is not an executable file; its invocations fail until it is`,
+        ...where,
+        hint: 'Put an executable `bootstrap` in the service folder (chmod +x bootstrap).',
+      });
+    }
+    resolveProcess = () => (isExecutableFile(bootstrap) ? bootstrapProcess(bootstrap, model.serviceDir) : missing());
+  }
+
+  return async (hooks) => {
+    const command = resolveProcess();
+    if (!('command' in command)) return command;
+    const env = { ...hooks.env, ...overrides };
+    for (const name of removed) delete env[name];
+    // What botocore (and the other SDKs that read it) trusts, for the gateway's own TLS certificate.
+    if (env.NODE_EXTRA_CA_CERTS && !env.AWS_CA_BUNDLE) env.AWS_CA_BUNDLE = env.NODE_EXTRA_CA_CERTS;
+    return RuntimeApiInstance.start({
+      ...hooks,
+      env,
+      functionKey: fn.key,
+      process: withMemoryLimit(command, fn.memorySize),
+      invokedFunctionArn: options.invokedFunctionArn,
+      timeoutMs: fn.timeout * 1000,
+      batchScheduling: options.batchScheduling,
+      onLog: options.onLog,
+    });
+  };
+}
+
+const notedMismatches = new Set<string>();
+
+/** Amazon Linux's /bin/sh is bash, and AWS's own shell bootstraps rely on it (`source`, `set -o pipefail`). */
+const bash = findExecutable('bash');
+
+function bootstrapProcess(bootstrap: string, cwd: string): RuntimeApiProcess {
+  if (bash && /^#!\s*\/bin\/sh(\s|$)/.test(firstLine(bootstrap))) return { command: bash, args: [bootstrap], cwd };
+  return { command: bootstrap, args: [], cwd };
+}
+
+function firstLine(file: string): string {
+  const buffer = Buffer.alloc(64);
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const bytes = readSync(fd, buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytes).toString('latin1').split('\n')[0]!;
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
