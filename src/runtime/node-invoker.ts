@@ -96,7 +96,7 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
   for (const fn of model.functions.values()) {
     if (usesRuntimeApi(fn.runtime)) {
       // Python and provided.* run against a Lambda Runtime API of their own, in the same pool (docs/runtime.md).
-      const { env, warnings: envWarnings } = buildFunctionEnvironment(model, fn, options.env);
+      const { env, warnings: envWarnings } = buildFunctionEnvironment(model, fn, options.env, process.env, { scope, hostRedirect: options.hostRedirect });
       warnings.push(...envWarnings);
       const invokedFunctionArn = arnOf(fn.name);
       const reference: HandlerReference = { handler: fn.handler, moduleName: fn.handler, modulePath: model.serviceDir, exportPath: '' };
