@@ -17,6 +17,8 @@ import type { ManagementObserver } from './management-record.js';
 import { parseRouteSelectionExpression } from './route-selection.js';
 import { createGatewayServer, type GatewayServer } from './server.js';
 import { createGatewayCertificate, type GatewayCertificate } from './gateway-certificate.js';
+import { createInspector, INSPECTOR_PATH, type Inspector, type InspectorOptions } from '../inspector/create-inspector.js';
+import { createInspectorActions } from '../inspector/inspector-actions.js';
 
 export interface GatewayOptions {
   /** Default 127.0.0.1. */
@@ -59,6 +61,11 @@ export interface GatewayOptions {
   accountId?: string;
   /** How long `close()` lets clients answer the close handshake before dropping them, ms. Default 2000. */
   closeGraceMs?: number;
+  /**
+   * Serve the inspector page at `/_wsgate/` on the gateway's port (loopback clients only). Default false; `wsgate dev`
+   * turns it on unless `--no-inspector`.
+   */
+  inspector?: boolean | InspectorOptions;
 }
 
 export interface SigningCredentials {
@@ -77,6 +84,8 @@ export interface GatewayAddress {
   connectionsUrl: string;
   /** `http://host:port/{stage}`: the endpoint for the AWS SDK management clients. */
   managementEndpoint: string;
+  /** `http://127.0.0.1:port/_wsgate/` when the inspector is on. */
+  inspectorUrl?: string;
 }
 
 export interface Gateway {
@@ -100,7 +109,10 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
   const routes = new Map<string, RouteModel>();
   for (const route of model.websocket.routes) routes.set(route.routeKey, route);
   const expression = parseRouteSelectionExpression(model.websocket.routeSelectionExpression);
-  const observers = [...(options.observers ?? [])];
+  const inspector: Inspector | undefined = options.inspector
+    ? createInspector(model, typeof options.inspector === 'object' ? options.inspector : {})
+    : undefined;
+  const observers = [...(options.observers ?? []), ...(inspector ? [inspector.observer] : [])];
   const pending = new Set<Promise<unknown>>();
   let server: GatewayServer | undefined;
   let certificate: GatewayCertificate | undefined;
@@ -128,7 +140,7 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
     region: model.region,
     apiId: options.apiId ?? deriveApiId(model.service, stage),
     accountId: options.accountId ?? LOCAL_ACCOUNT_ID,
-    invoker: options.invoker ?? notListening,
+    invoker: options.invoker ? (inspector?.wrapInvoker(options.invoker) ?? options.invoker) : notListening,
     registry: options.registry ?? createMemoryRegistry(),
     ids: options.ids ?? createIdGenerator(),
     clock: options.clock ?? Date.now,
@@ -145,6 +157,7 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
     observeManagement: (record) => {
       try {
         options.onManagementRequest?.(record);
+        inspector?.onManagementRequest(record);
       } catch {
         // Observers never take the gateway down.
       }
@@ -158,7 +171,9 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
       return work;
     },
     closing: false,
+    ...(inspector ? { inspector } : {}),
   };
+  inspector?.setActions(createInspectorActions(state));
 
   const address = (): GatewayAddress => {
     if (!bound) throw new WsgateError({ code: 'GATEWAY_NOT_LISTENING', message: 'The gateway is not listening yet: call listen() first.', userError: false });
@@ -171,6 +186,7 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
       stageUrl: `ws://${origin}/${stage}`,
       connectionsUrl: `http://${origin}/${stage}/@connections`,
       managementEndpoint: `http://${origin}/${stage}`,
+      ...(inspector ? { inspectorUrl: `http://${loopbackHost(host)}:${bound.port}${INSPECTOR_PATH}` } : {}),
     };
   };
 
@@ -189,13 +205,14 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
           ownedInvoker = createNodeInvoker(model, {
             accountId: state.accountId,
             ...options.runtime,
+            ...(inspector ? { onLog: teeLog(options.runtime?.onLog, inspector.onHandlerLog) } : {}),
             env: { ...(certificate ? { NODE_EXTRA_CA_CERTS: certificate.certFile } : {}), ...options.runtime?.env },
           });
         } catch (err) {
           await certificate?.dispose();
           throw err;
         }
-        state.invoker = ownedInvoker;
+        state.invoker = inspector ? inspector.wrapInvoker(ownedInvoker) : ownedInvoker;
       }
       server = createGatewayServer(state, certificate);
       const listener = server.listener;
@@ -247,6 +264,7 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
           await Promise.allSettled([...pending]);
         }
         wss.close();
+        inspector?.close();
         server.destroySockets();
         await listenerClosed;
         await ownedInvoker?.close();
@@ -265,6 +283,18 @@ function collectSignatureCredentials(options: GatewayOptions): Map<string, strin
   if (!options.invoker) credentials.set(LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID, LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY);
   for (const { accessKeyId, secretAccessKey } of options.requireSignatures.credentials) credentials.set(accessKeyId, secretAccessKey);
   return credentials;
+}
+
+/** The inspector answers loopback clients only: its URL names the loopback address of the family listened on. */
+function loopbackHost(host: string): string {
+  return host === '::' || host === '::1' ? '[::1]' : '127.0.0.1';
+}
+
+function teeLog<T>(first: ((entry: T) => void) | undefined, second: (entry: T) => void): (entry: T) => void {
+  return (entry) => {
+    first?.(entry);
+    second(entry);
+  };
 }
 
 function displayHost(host: string): string {

@@ -15,6 +15,8 @@ type Loaded = Awaited<ReturnType<typeof loadService>>;
 interface RunningDevGateway {
   gateway: Gateway;
   address: GatewayAddress;
+  /** `function host:port` of each function's Node inspector with `--inspect`. */
+  debugPorts: string[];
   close(): Promise<void>;
 }
 
@@ -44,7 +46,8 @@ export async function runDev(options: DevOptions, cliOptions: Record<string, str
     // A reload never takes the process down: what it could not do is reported, and the next save tries again.
     reloading = reloading.then(() => reload(configChanges)).catch((err: unknown) => void reportError(err));
   };
-  const start = (service: Loaded, listenPort: number) => startDevGateway(service, options, listenPort, limits, print, onChange);
+  const inspect = parseInspectOption(options.inspect);
+  const start = (service: Loaded, listenPort: number) => startDevGateway(service, options, listenPort, limits, print, onChange, inspect);
 
   let running = await start(loaded, port);
   printBanner(running, loaded, print);
@@ -114,7 +117,9 @@ async function startDevGateway(
   limits: Record<string, number>,
   print: (line: string) => void,
   onChange: (changedPaths: string[]) => void,
+  inspectPort?: number,
 ): Promise<RunningDevGateway> {
+  const debugPorts: string[] = [];
   const devLog = createDevLog(print);
   const logs = createLogObservers(model);
   const gateway = createGateway(model, {
@@ -126,7 +131,9 @@ async function startDevGateway(
       onWarning: (warning) => reportWarnings([locateIssue(warning, config, sourceMap)]),
       watch: options.watch,
       onReload: onChange,
+      ...(inspectPort !== undefined ? { inspect: { port: inspectPort, onPort: (fn: string, port: number) => debugPorts.push(`${fn} 127.0.0.1:${port}`) } } : {}),
     },
+    inspector: options.inspector !== false,
     observers: [devLog.observer, ...logs.observers],
     onManagementRequest: devLog.onManagementRequest,
     limits,
@@ -143,15 +150,32 @@ async function startDevGateway(
   return {
     gateway,
     address,
+    debugPorts,
     close: () => (closed ??= gateway.close().then(() => logs.close())),
   };
 }
 
-function printBanner({ gateway, address }: RunningDevGateway, { model }: Loaded, print: (line: string) => void): void {
+function printBanner({ gateway, address, debugPorts }: RunningDevGateway, { model }: Loaded, print: (line: string) => void): void {
   print(`wsgate dev: ${model.service} (stage ${gateway.stage}, region ${model.region})`);
   print(`  WebSocket:    ${address.url}  or  ${address.stageUrl}  (wss:// too)`);
   print(`  @connections: ${address.connectionsUrl}/{connectionId}`);
   print(`  Routes:       ${model.websocket.routes.map((r) => `${r.routeKey} → ${r.functionKey}`).join(', ') || '(none)'}`);
+  if (address.inspectorUrl) print(`  Inspector:    ${address.inspectorUrl}  (this machine only)`);
+  if (debugPorts.length > 0) {
+    print(`  Debugging:    one instance per function, Node inspector on ${debugPorts.join(', ')}`);
+    print('                attach Chrome (chrome://inspect) or VS Code ("Attach", port above); each instance prints its ws:// URL when it starts');
+  }
+}
+
+/** `--inspect` alone: 9229, Node's default; `--inspect=PORT` that port. */
+function parseInspectOption(value: boolean | string | undefined): number | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return 9229;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new WsgateError({ code: 'CLI_INVALID_OPTION', message: `--inspect takes a port number (1-65535), got "${value}".`, path: '--inspect', hint: 'Write --inspect or --inspect=9229.' });
+  }
+  return port;
 }
 
 function parsePort(value: string): number {

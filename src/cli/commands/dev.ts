@@ -12,6 +12,10 @@ export interface DevOptions {
   maxDuration?: string;
   integrationTimeout?: string;
   verifySignatures?: boolean;
+  /** `--no-inspector` sets false. */
+  inspector: boolean;
+  /** `--inspect` alone is true; `--inspect=9300` the port. */
+  inspect?: boolean | string;
 }
 
 export function registerDevCommand(program: Command, setExitCode: (code: number) => void): void {
@@ -28,6 +32,8 @@ export function registerDevCommand(program: Command, setExitCode: (code: number)
     .option('--max-duration <seconds>', 'close connections open this long, 0 = never (AWS: 7200)')
     .option('--integration-timeout <seconds>', 'cut invocations after this long (AWS: 29)')
     .option('--verify-signatures', 'require SigV4-signed @connections requests (credentials: the handlers\' and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)')
+    .option('--no-inspector', 'do not serve the inspector page at http://127.0.0.1:<port>/_wsgate/')
+    .option('--inspect [port]', 'start handler instances with the Node inspector (one per function), from this port (default 9229)')
     .allowUnknownOption()
     .allowExcessArguments()
     .addHelpText('after', '\nAny other --name value option is available to ${opt:name}.')
