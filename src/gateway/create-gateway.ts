@@ -19,6 +19,8 @@ import { parseRouteSelectionExpression } from './route-selection.js';
 import { createGatewayServer, type GatewayServer } from './server.js';
 import { createGatewayCertificate, type GatewayCertificate } from './gateway-certificate.js';
 import { executeApiHosts } from '../runtime/host-redirect.js';
+import { createInspector, INSPECTOR_PATH, type Inspector, type InspectorOptions } from '../inspector/create-inspector.js';
+import { createInspectorActions } from '../inspector/inspector-actions.js';
 
 export interface GatewayOptions {
   /** Default 127.0.0.1. */
@@ -61,6 +63,11 @@ export interface GatewayOptions {
   accountId?: string;
   /** How long `close()` lets clients answer the close handshake before dropping them, ms. Default 2000. */
   closeGraceMs?: number;
+  /**
+   * Serve the inspector page at `/_wsgate/` on the gateway's port (loopback clients only). Default false; `wsgate dev`
+   * turns it on unless `--no-inspector`.
+   */
+  inspector?: boolean | InspectorOptions;
 }
 
 export interface SigningCredentials {
@@ -79,6 +86,8 @@ export interface GatewayAddress {
   connectionsUrl: string;
   /** `http://host:port/{stage}`: the endpoint for the AWS SDK management clients. */
   managementEndpoint: string;
+  /** `http://127.0.0.1:port/_wsgate/` when the inspector is on. */
+  inspectorUrl?: string;
 }
 
 export interface Gateway {
@@ -103,7 +112,10 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
   const stage = options.stage ?? model.stage;
   const routes = servingRoutes(model);
   const expression = parseRouteSelectionExpression(model.websocket.routeSelectionExpression);
-  const observers = [...(options.observers ?? [])];
+  const inspector: Inspector | undefined = options.inspector
+    ? createInspector(model, typeof options.inspector === 'object' ? options.inspector : {})
+    : undefined;
+  const observers = [...(options.observers ?? []), ...(inspector ? [inspector.observer] : [])];
   const pending = new Set<Promise<unknown>>();
   let server: GatewayServer | undefined;
   let certificate: GatewayCertificate | undefined;
@@ -131,7 +143,7 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
     region: model.region,
     apiId: options.apiId ?? deriveApiId(model.service, stage),
     accountId: options.accountId ?? LOCAL_ACCOUNT_ID,
-    invoker: options.invoker ?? notListening,
+    invoker: options.invoker ? (inspector?.wrapInvoker(options.invoker) ?? options.invoker) : notListening,
     registry: options.registry ?? createMemoryRegistry(),
     ids: options.ids ?? createIdGenerator(),
     clock: options.clock ?? Date.now,
@@ -148,6 +160,7 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
     observeManagement: (record) => {
       try {
         options.onManagementRequest?.(record);
+        inspector?.onManagementRequest(record);
       } catch {
         // Observers never take the gateway down.
       }
@@ -161,7 +174,9 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
       return work;
     },
     closing: false,
+    ...(inspector ? { inspector } : {}),
   };
+  inspector?.setActions(createInspectorActions(state));
 
   const address = (): GatewayAddress => {
     if (!bound) throw new WsgateError({ code: 'GATEWAY_NOT_LISTENING', message: 'The gateway is not listening yet: call listen() first.', userError: false });
@@ -174,6 +189,7 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
       stageUrl: `ws://${origin}/${stage}`,
       connectionsUrl: `http://${origin}/${stage}/@connections`,
       managementEndpoint: `http://${origin}/${stage}`,
+      ...(inspector ? { inspectorUrl: `http://${loopbackHost(host)}:${bound.port}${INSPECTOR_PATH}` } : {}),
     };
   };
 
@@ -232,6 +248,7 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
               ...(certificate ? { caFile: certificate.certFile } : {}),
             },
             ...options.runtime,
+            ...(inspector ? { onLog: teeLog(options.runtime?.onLog, inspector.onHandlerLog) } : {}),
             env: { ...(certificate ? { NODE_EXTRA_CA_CERTS: certificate.certFile } : {}), ...options.runtime?.env },
           });
         } catch (err) {
@@ -242,7 +259,7 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
           await certificate?.dispose();
           throw err;
         }
-        state.invoker = ownedInvoker;
+        state.invoker = inspector ? inspector.wrapInvoker(ownedInvoker) : ownedInvoker;
       }
       timers.start();
       return address();
@@ -269,6 +286,7 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
           await Promise.allSettled([...pending]);
         }
         wss.close();
+        inspector?.close();
         server.destroySockets();
         await listenerClosed;
         await ownedInvoker?.close();
@@ -299,6 +317,18 @@ function connectHost(host: string): string {
   if (host === '0.0.0.0' || host === '') return '127.0.0.1';
   if (host === '::') return '::1';
   return host;
+}
+
+/** The inspector answers loopback clients only: its URL names the loopback address of the family listened on. */
+function loopbackHost(host: string): string {
+  return host === '::' || host === '::1' ? '[::1]' : '127.0.0.1';
+}
+
+function teeLog<T>(first: ((entry: T) => void) | undefined, second: (entry: T) => void): (entry: T) => void {
+  return (entry) => {
+    first?.(entry);
+    second(entry);
+  };
 }
 
 function displayHost(host: string): string {

@@ -10,6 +10,7 @@ import type { ConnectionTimers } from './connection-timers.js';
 import type { GatewayLimits } from './limits.js';
 import type { ManagementRecord } from './management-record.js';
 import type { ParsedExpression } from './route-selection.js';
+import type { Inspector } from '../inspector/create-inspector.js';
 
 /** A connection whose WebSocket is open on this gateway. */
 export interface LiveConnection {
@@ -56,6 +57,8 @@ export interface GatewayState {
   /** Tracks work (handshakes, invocations) that `close()` waits for. */
   track<T>(work: Promise<T>): Promise<T>;
   closing: boolean;
+  /** The inspector page's endpoint, when it is on (`/_wsgate/`). */
+  inspector?: Inspector;
 }
 
 /**

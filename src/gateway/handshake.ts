@@ -94,6 +94,7 @@ export async function handleUpgradeRequest(
   });
 
   const record = startRequestRecord(connection, 'CONNECT', '$connect', request.requestId, request.requestTimeEpoch);
+  if (eventInput.query) record.query = eventInput.query;
 
   const outcome = await decideConnect(state, connection, eventInput, req.rawHeaders, record);
   record.durationMs = state.clock() - started;

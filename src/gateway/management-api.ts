@@ -27,6 +27,7 @@ export async function handleManagementRequest(state: GatewayState, req: Incoming
   const target = parseConnectionsPath(req.url ?? '/', state.stage);
   const method = req.method ?? 'GET';
   const record: ManagementRecord = { method, operation: 'Unknown', status: 0, durationMs: 0, time: started };
+  if (state.inspector) record.caller = describeCaller(req);
   const answer = (status: number, body: string, errorType?: string) => {
     const headers: Record<string, string | number> = {
       'Content-Type': 'application/json',
@@ -62,6 +63,7 @@ export async function handleManagementRequest(state: GatewayState, req: Incoming
     // The client left (or was dropped for stalling) before its body arrived: nobody to answer.
     if (body === null) return;
     payload = body;
+    if (payload && state.inspector) record.body = payload.toString('utf8');
     if (!payload) return answer(413, '{"message":"Request entity too large"}', 'PayloadTooLargeException');
   } else {
     req.resume();
@@ -104,6 +106,13 @@ export async function handleManagementRequest(state: GatewayState, req: Incoming
   record.status = 204;
   record.durationMs = state.clock() - started;
   state.observeManagement(record);
+}
+
+/** The caller of an `@connections` request as the inspector shows it: address, user agent, signing key. */
+function describeCaller(req: IncomingMessage): string {
+  const keyId = /Credential=([^/,\s]+)/.exec(String(req.headers.authorization ?? ''))?.[1];
+  const agent = req.headers['user-agent']?.split(' ')[0];
+  return [req.socket.remoteAddress, agent, keyId && `key ${keyId}`].filter(Boolean).join(', ');
 }
 
 export function parseConnectionsPath(url: string, stage: string): Target {

@@ -7,6 +7,10 @@ export interface ManagementRecord {
   errorType?: string;
   durationMs: number;
   time: number;
+  /** Who called: address, user agent and signing key id (set while the inspector is on). */
+  caller?: string;
+  /** The posted frame as text (set while the inspector is on). */
+  body?: string;
 }
 
 export type ManagementObserver = (record: ManagementRecord) => void;

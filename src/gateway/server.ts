@@ -8,6 +8,7 @@ import { handleManagementRequest } from './management-api.js';
 import { writeRawResponse } from './raw-response.js';
 import { createRequestDeadlines } from './request-deadline.js';
 import { createPolyglotListener } from './tls.js';
+import { isInspectorPath } from '../inspector/create-inspector.js';
 
 export interface GatewayServer {
   listener: NetServer;
@@ -44,6 +45,7 @@ export function createGatewayServer(state: GatewayState, certificate?: { key: st
     if (req.complete) deadlines.disarm(socket);
     else req.once('end', () => deadlines.disarm(socket));
     res.once('finish', () => deadlines.arm(socket, true));
+    if (state.inspector && isInspectorPath(req.url)) return state.inspector.handleRequest(req, res);
     void handleManagementRequest(state, req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
       res.end('{"message":"Internal server error"}');
@@ -52,6 +54,7 @@ export function createGatewayServer(state: GatewayState, certificate?: { key: st
   http.on('connection', (socket: Duplex) => deadlines.arm(socket));
   http.on('upgrade', (req, socket, head) => {
     deadlines.disarm(socket);
+    if (state.inspector && isInspectorPath(req.url)) return state.inspector.handleUpgrade(req, socket, head);
     void state.track(handleUpgradeRequest(state, wss, req, socket, head)).catch(() => socket.destroy());
   });
   http.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket));

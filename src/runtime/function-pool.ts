@@ -18,6 +18,8 @@ import type { InitMessage, LambdaError } from './runner/protocol.js';
 export const INIT_TIMEOUT_MS = 10_000;
 
 export interface FunctionPoolOptions {
+  /** Start each instance with the Node inspector on this port (`wsgate dev --inspect`). */
+  inspectPort?: number;
   fn: FunctionModel;
   serviceDir: string;
   reference: HandlerReference;
@@ -220,6 +222,17 @@ export class FunctionPool {
     }
   }
 
+  /** How many instances exist, warm, busy and starting, for the inspector. */
+  describe(): { warm: number; busy: number; starting: number } {
+    let warm = 0;
+    let busy = 0;
+    for (const instance of this.instances) {
+      if (this.warm.has(instance)) warm++;
+      if (instance.load > 0) busy++;
+    }
+    return { warm, busy, starting: this.starting };
+  }
+
   /** Code changed: idle instances go now, busy ones after their current invocation (what is queued runs elsewhere). */
   retire(): void {
     this.compiled = undefined;
@@ -401,7 +414,11 @@ export class FunctionPool {
     const instance = new HandlerInstance({
       functionKey: fn.key,
       runnerPath,
-      execArgv: [...memoryFlags(fn.memorySize), ...(plan.kind === 'load' && plan.compiled ? ['--enable-source-maps'] : [])],
+      execArgv: [
+        ...memoryFlags(fn.memorySize),
+        ...(plan.kind === 'load' && plan.compiled ? ['--enable-source-maps'] : []),
+        ...(this.options.inspectPort !== undefined ? [`--inspect=127.0.0.1:${this.options.inspectPort}`] : []),
+      ],
       env: { ...this.options.env, AWS_LAMBDA_LOG_STREAM_NAME: createLogStreamName() },
       cwd: serviceDir,
       batchScheduling: this.options.batchScheduling,

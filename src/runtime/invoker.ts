@@ -12,6 +12,20 @@ export interface Invoker {
   invokeEncoded?(functionKey: string, eventJson: string, options?: InvokeOptions): Promise<InvokeResult>;
   /** Stop every instance; pending invocations settle as failures. */
   close(): Promise<void>;
+  /** Optional, for the inspector: the execution environments of each function now. */
+  describe?(): FunctionInstances[];
+  /** Optional, for the inspector's cold-start fault: retire a function's instances, so its next invocation starts a new one. */
+  retire?(functionKey: string): void;
+}
+
+export interface FunctionInstances {
+  functionKey: string;
+  /** Instances whose init finished. */
+  warm: number;
+  /** Instances running an invocation. */
+  busy: number;
+  /** Instances being started (cold starts under way). */
+  starting: number;
 }
 
 export interface InvokeOptions {

@@ -58,6 +58,11 @@ export interface NodeInvokerOptions {
   apiId?: string;
   /** Host names (such as the API's own `{apiId}.execute-api.{region}.amazonaws.com`) handler processes reach the gateway by. */
   hostRedirect?: HostRedirect;
+  /**
+   * Start handler instances with the Node inspector, the functions on consecutive ports from `port`, one instance
+   * per function so that a breakpoint is hit predictably. `onPort` tells which port each function got.
+   */
+  inspect?: { port: number; onPort?: (functionKey: string, port: number) => void };
 }
 
 export const DEFAULT_MAX_INSTANCES_PER_FUNCTION = 10;
@@ -76,7 +81,8 @@ function failure(error: LambdaError): InvokeResult {
 export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptions = {}): Invoker {
   const onLog = options.onLog ?? ignore;
   const onWarning = options.onWarning ?? ignore;
-  const maxInstances = Math.max(1, Math.floor(options.maxInstancesPerFunction ?? DEFAULT_MAX_INSTANCES_PER_FUNCTION));
+  const maxInstances = options.inspect ? 1 : Math.max(1, Math.floor(options.maxInstancesPerFunction ?? DEFAULT_MAX_INSTANCES_PER_FUNCTION));
+  let nextInspectPort = options.inspect?.port;
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
   const arnOf = (name: string) => `arn:aws:lambda:${model.region}:${accountId}:function:${name}`;
 
@@ -123,6 +129,11 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
     }
     const { env, warnings: envWarnings } = buildFunctionEnvironment(model, fn, options.env, process.env, { scope, hostRedirect: options.hostRedirect });
     warnings.push(...envWarnings);
+    const inspectPort = nextInspectPort;
+    if (nextInspectPort !== undefined) {
+      options.inspect?.onPort?.(fn.key, nextInspectPort);
+      nextInspectPort++;
+    }
     pools.set(
       fn.key,
       new FunctionPool({
@@ -137,6 +148,7 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
         batchScheduling: options.batchScheduling ?? true,
         idleTimeoutMs: Math.max(0, options.idleInstanceTimeoutMs ?? IDLE_INSTANCE_TIMEOUT_MS),
         onLog,
+        ...(inspectPort !== undefined ? { inspectPort } : {}),
       }),
     );
   }
@@ -181,6 +193,16 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
     invokeEncoded(functionKey, eventJson, invokeOptions) {
       const pool = poolOf(functionKey);
       return pool instanceof FunctionPool ? pool.invokeEncoded(eventJson, invokeOptions) : Promise.resolve(failure(pool));
+    },
+    describe() {
+      return [...pools].map(([functionKey, pool]) => ({
+        functionKey,
+        ...(pool instanceof FunctionPool ? pool.describe() : { warm: 0, busy: 0, starting: 0 }),
+      }));
+    },
+    retire(functionKey) {
+      const pool = pools.get(functionKey);
+      if (pool instanceof FunctionPool) pool.retire();
     },
     close() {
       closing ??= (async () => {

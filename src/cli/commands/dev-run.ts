@@ -20,6 +20,8 @@ interface RunningDevGateway {
   address: GatewayAddress;
   /** Banner lines of what runs beside the gateway (the DynamoDB endpoint). */
   banner: string[];
+  /** `function host:port` of each function's Node inspector with `--inspect`. */
+  debugPorts: string[];
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function runDev(options: DevOptions, cliOptions: Record<string, str
     // A reload never takes the process down: what it could not do is reported, and the next save tries again.
     reloading = reloading.then(() => reload(configChanges)).catch((err: unknown) => void reportError(err));
   };
+  const inspect = parseInspectOption(options.inspect);
   const dynamodb = createDevDynamodb({
     enabled: options.dynamodb !== false,
     resetData: options.resetData === true,
@@ -59,7 +62,7 @@ export async function runDev(options: DevOptions, cliOptions: Record<string, str
     print,
     warn: (warning) => reportWarnings([locateIssue(warning, loaded.config, loaded.sourceMap)]),
   });
-  const start = (service: Loaded, listenPort: number) => startDevGateway(service, options, listenPort, limits, handlerEnv, print, onChange, dynamodb);
+  const start = (service: Loaded, listenPort: number) => startDevGateway(service, options, listenPort, limits, handlerEnv, print, onChange, dynamodb, inspect);
 
   let running = await start(loaded, port).catch(async (err: unknown) => {
     await dynamodb.close();
@@ -139,10 +142,12 @@ async function startDevGateway(
   print: (line: string) => void,
   onChange: (changedPaths: string[]) => void,
   dynamodb: DevDynamodb,
+  inspectPort?: number,
 ): Promise<RunningDevGateway> {
   const prepared = await dynamodb.prepare(model).catch((err: unknown) => {
     throw locateError(err, config, sourceMap);
   });
+  const debugPorts: string[] = [];
   const devLog = createDevLog(print);
   const logs = createLogObservers(model);
   const gateway = createGateway(prepared.model, {
@@ -156,7 +161,9 @@ async function startDevGateway(
       onReload: onChange,
       // --env wins over what the embedded services set (their endpoint, the SDK preloads).
       env: { ...prepared.env, ...handlerEnv },
+      ...(inspectPort !== undefined ? { inspect: { port: inspectPort, onPort: (fn: string, port: number) => debugPorts.push(`${fn} 127.0.0.1:${port}`) } } : {}),
     },
+    inspector: options.inspector !== false,
     observers: [devLog.observer, ...logs.observers],
     onManagementRequest: devLog.onManagementRequest,
     limits,
@@ -175,17 +182,34 @@ async function startDevGateway(
     gateway,
     address,
     banner: prepared.banner,
+    debugPorts,
     close: () => (closed ??= stopStreams().then(() => gateway.close()).then(() => logs.close())),
   };
 }
 
-function printBanner({ gateway, address, banner }: RunningDevGateway, { model }: Loaded, print: (line: string) => void): void {
+function printBanner({ gateway, address, banner, debugPorts }: RunningDevGateway, { model }: Loaded, print: (line: string) => void): void {
   print(`wsgate dev: ${model.service} (stage ${gateway.stage}, region ${model.region})`);
   print(`  WebSocket:    ${address.url}  or  ${address.stageUrl}  (wss:// too)`);
   print(`  @connections: ${address.connectionsUrl}/{connectionId}`);
   for (const line of banner) print(line);
   print(`  From handlers: https://${gateway.apiId}.execute-api.${model.region}.amazonaws.com/${gateway.stage} leads here too`);
   print(`  Routes:       ${[...servingRoutes(model).values()].map((r) => `${r.routeKey} → ${r.functionKey}`).join(', ') || '(none)'}`);
+  if (address.inspectorUrl) print(`  Inspector:    ${address.inspectorUrl}  (this machine only)`);
+  if (debugPorts.length > 0) {
+    print(`  Debugging:    one instance per function, Node inspector on ${debugPorts.join(', ')}`);
+    print('                attach Chrome (chrome://inspect) or VS Code ("Attach", port above); each instance prints its ws:// URL when it starts');
+  }
+}
+
+/** `--inspect` alone: 9229, Node's default; `--inspect=PORT` that port. */
+function parseInspectOption(value: boolean | string | undefined): number | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return 9229;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new WsgateError({ code: 'CLI_INVALID_OPTION', message: `--inspect takes a port number (1-65535), got "${value}".`, path: '--inspect', hint: 'Write --inspect or --inspect=9229.' });
+  }
+  return port;
 }
 
 /** `--env KEY=VALUE` options as variables; the value may be empty and may contain `=`. */

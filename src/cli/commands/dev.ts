@@ -18,6 +18,10 @@ export interface DevOptions {
   dynamodb: boolean;
   dynamodbPort?: string;
   resetData?: boolean;
+  /** `--no-inspector` sets false. */
+  inspector: boolean;
+  /** `--inspect` alone is true; `--inspect=9300` the port. */
+  inspect?: boolean | string;
 }
 
 export function registerDevCommand(program: Command, setExitCode: (code: number) => void): void {
@@ -38,6 +42,8 @@ export function registerDevCommand(program: Command, setExitCode: (code: number)
     .option('--no-dynamodb', 'do not start the embedded DynamoDB endpoint for the service\'s tables (AWS_ENDPOINT_URL_DYNAMODB set in the shell does the same, with your endpoint)')
     .option('--dynamodb-port <port>', 'port of the embedded DynamoDB endpoint (default 8000, or a free one when 8000 is taken)')
     .option('--reset-data', 'start the embedded DynamoDB tables empty (drops .wsgate/dynamodb)')
+    .option('--no-inspector', 'do not serve the inspector page at http://127.0.0.1:<port>/_wsgate/')
+    .option('--inspect [port]', 'start handler instances with the Node inspector (one per function), from this port (default 9229)')
     .allowUnknownOption()
     .allowExcessArguments()
     .addHelpText('after', "\nAny other --name value option is available to ${opt:name}.\n--var 'ssm:/app/key=value' (repeatable) gives an AWS-only variable its local value (docs/configuration.md).")

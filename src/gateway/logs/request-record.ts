@@ -39,6 +39,8 @@ export interface RequestRecord {
   responseBody?: string;
   /** Set when the frame for the client (route response or error frame) was not sent: the client was not reading. */
   droppedFrame?: { bufferedBytes: number };
+  /** CONNECT: the upgrade URL's query string, without `?`. */
+  query?: string;
   disconnectStatusCode?: number;
   disconnectReason?: string;
 }
