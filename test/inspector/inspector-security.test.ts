@@ -51,12 +51,15 @@ describe('the inspector endpoint', () => {
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
   });
 
-  it('is not there when off: /_wsgate/ is answered as any other unknown path (403)', async () => {
+  it('is not there when off: /_wsgate/ is answered as any other path of the WebSocket URL (426 to a GET)', async () => {
     gw = await startEchoGateway();
     expect(gw.address.inspectorUrl).toBeUndefined();
     const res = await fetch(`http://127.0.0.1:${gw.address.port}/_wsgate/`);
-    expect(res.status).toBe(403);
-    expect(await res.text()).toBe('{"message":"Forbidden"}');
+    expect(res.status).toBe(426);
+    expect(await res.text()).toBe('{"message":"Upgrade Required"}');
+    const post = await fetch(`http://127.0.0.1:${gw.address.port}/_wsgate/`, { method: 'POST', body: '{}' });
+    expect(post.status).toBe(403);
+    expect(await post.text()).toBe('{"message":"Forbidden"}');
   });
 
   it('refuses a page asked for under a name that is not loopback (DNS rebinding)', async () => {
