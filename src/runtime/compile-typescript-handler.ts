@@ -1,5 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ensureWsgateFolder } from '../workspace/wsgate-folder.js';
 import type { Message } from 'esbuild';
 import type { ModulePlan } from './resolve-handler-module.js';
 import { toRuntimeError } from './runner/to-lambda-error.js';
@@ -28,6 +29,7 @@ export async function compileTypescriptHandler(
   outputName: string,
 ): Promise<ModulePlan> {
   const outfile = path.join(serviceDir, BUILD_DIR, `${outputName}.${format === 'esm' ? 'mjs' : 'cjs'}`);
+  ensureWsgateFolder(serviceDir);
   await mkdir(path.dirname(outfile), { recursive: true });
   let code: string;
   try {
