@@ -20,6 +20,7 @@ interface RunningDevGateway {
 
 export async function runDev(options: DevOptions, cliOptions: Record<string, string | boolean>): Promise<number> {
   const port = parsePort(options.port);
+  scaleOptions(options.scale); // a bad value is refused before anything loads
   const load = () => loadService({ configFile: options.config, stage: options.stage, region: options.region, cliOptions });
   const print = (line: string) => process.stdout.write(`${line}\n`);
   let loaded = await load();
@@ -126,6 +127,7 @@ async function startDevGateway(
       onWarning: (warning) => reportWarnings([locateIssue(warning, config, sourceMap)]),
       watch: options.watch,
       onReload: onChange,
+      ...scaleOptions(options.scale),
     },
     observers: [devLog.observer, ...logs.observers],
     onManagementRequest: devLog.onManagementRequest,
@@ -152,6 +154,18 @@ function printBanner({ gateway, address }: RunningDevGateway, { model }: Loaded,
   print(`  WebSocket:    ${address.url}  or  ${address.stageUrl}  (wss:// too)`);
   print(`  @connections: ${address.connectionsUrl}/{connectionId}`);
   print(`  Routes:       ${model.websocket.routes.map((r) => `${r.routeKey} → ${r.functionKey}`).join(', ') || '(none)'}`);
+}
+
+/** `--scale lambda`: every invocation that finds all instances busy starts one at once and never waits behind another. */
+function scaleOptions(mode: string): { growAfterMs?: number; packWaitMs?: number } {
+  if (mode === 'lambda') return { growAfterMs: 0, packWaitMs: 0 };
+  if (mode === 'packing') return {};
+  throw new WsgateError({
+    code: 'CLI_INVALID_OPTION',
+    message: `--scale must be "packing" or "lambda", got "${mode}".`,
+    path: '--scale',
+    hint: 'Use --scale lambda to start a new handler instance for each concurrent invocation, as Lambda does.',
+  });
 }
 
 function parsePort(value: string): number {

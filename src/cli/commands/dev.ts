@@ -12,6 +12,7 @@ export interface DevOptions {
   maxDuration?: string;
   integrationTimeout?: string;
   verifySignatures?: boolean;
+  scale: string;
 }
 
 export function registerDevCommand(program: Command, setExitCode: (code: number) => void): void {
@@ -28,6 +29,7 @@ export function registerDevCommand(program: Command, setExitCode: (code: number)
     .option('--max-duration <seconds>', 'close connections open this long, 0 = never (AWS: 7200)')
     .option('--integration-timeout <seconds>', 'cut invocations after this long (AWS: 29)')
     .option('--verify-signatures', 'require SigV4-signed @connections requests (credentials: the handlers\' and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)')
+    .option('--scale <mode>', "how handler instances scale: 'packing' (reuse a busy instance briefly before starting another) or 'lambda' (a new instance at once for each concurrent invocation, as Lambda does)", 'packing')
     .allowUnknownOption()
     .allowExcessArguments()
     .addHelpText('after', '\nAny other --name value option is available to ${opt:name}.')
