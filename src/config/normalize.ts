@@ -1,3 +1,4 @@
+import { normalizeServiceLayers, withLayers } from './normalize-layers.js';
 import path from 'node:path';
 import {
   DEFAULT_IDENTITY_SOURCE,
@@ -36,6 +37,7 @@ export function normalizeService(config: Dict, ctx: NormalizeContext): ServiceMo
   const provider = normalizeProvider(providerConfig);
   const functionsConfig = asDict(config.functions);
 
+  const layers = normalizeServiceLayers(config.layers, path.dirname(ctx.configFile));
   const functions = new Map<string, FunctionModel>();
   const routes: RouteModel[] = [];
   const authorizers = new Map<string, AuthorizerModel>();
@@ -53,7 +55,8 @@ export function normalizeService(config: Dict, ctx: NormalizeContext): ServiceMo
         authorizers.set(route.authorizer.name, route.authorizer);
       }
     });
-    functions.set(key, normalizeFunction(key, fn, service, ctx.stage, provider, providerConfig, routeKeys));
+    const normalized = normalizeFunction(key, fn, service, ctx.stage, provider, providerConfig, routeKeys);
+    functions.set(key, withLayers(normalized, fn, providerConfig, layers, asDict(config.custom), path.dirname(ctx.configFile)));
   }
 
   const websocket: WebsocketModel = freeze({
@@ -87,6 +90,7 @@ export function normalizeService(config: Dict, ctx: NormalizeContext): ServiceMo
     resources: normalizeResources(config.resources),
     custom: freeze({ ...asDict(config.custom) }),
     plugins: freeze(normalizePlugins(config.plugins)),
+    layers,
   });
 }
 

@@ -43,7 +43,7 @@ function describeOutcome(record: RequestRecord): string {
 }
 
 /** Runner frames that are wsgate's, not the handler's: a stack shows where the user's code failed. */
-const RUNTIME_FRAME = /[\\/]runner[\\/]lambda-runner\.[cm]?js|wsgate-lambda-runner-\w+\.mjs|\(node:internal|^\s*at node:internal/;
+const RUNTIME_FRAME = /lambda-runner\.[cm]?[jt]s:|wsgate-lambda-runner-\w+\.mjs:|\(node:|^\s*at node:/
 
 /** The `at …` lines of a handler's stack (the first line repeats the message the request line already shows). */
 export function userStackFrames(trace: readonly string[] | undefined): string[] {

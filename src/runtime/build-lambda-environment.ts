@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FunctionModel, ServiceModel } from '../config/model.js';
 import type { ErrorDetail } from '../errors.js';
+import { layerEnvironment } from './layer-environment.js';
 
 /** Variables of the developer's shell a handler process still gets; everything else stays out, as in Lambda. */
 export const PASSED_THROUGH_VARIABLES = ['PATH', 'TMPDIR', 'SYSTEMROOT', 'WINDIR', 'COMSPEC', 'PATHEXT'] as const;
@@ -55,6 +56,7 @@ export function buildFunctionEnvironment(
     LANG: 'en_US.UTF-8',
     ...LOCAL_CREDENTIALS,
   });
+  Object.assign(env, layerEnvironment(fn, env));
   const warnings: ErrorDetail[] = [];
   for (const [name, value] of Object.entries(fn.environment)) {
     const raw: unknown = value;

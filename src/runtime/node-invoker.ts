@@ -4,6 +4,8 @@ import { LOCAL_ACCOUNT_ID } from '../gateway/ids.js';
 import { buildFunctionEnvironment } from './build-lambda-environment.js';
 import { FunctionPool, GROW_AFTER_MS, IDLE_INSTANCE_TIMEOUT_MS, PACK_WAIT_MS } from './function-pool.js';
 import type { InvokeResult, Invoker } from './invoker.js';
+import { detectBundler } from '../build/bundler-plugin.js';
+import { layerNodePaths } from './layer-environment.js';
 import { locateRunner } from './locate-runner.js';
 import { parseHandler } from './parse-handler.js';
 import type { LambdaError } from './runner/protocol.js';
@@ -76,6 +78,7 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
   const issues: ErrorDetail[] = [];
   const warnings: ErrorDetail[] = [];
   const pools = new Map<string, FunctionPool | LambdaError>();
+  const bundler = detectBundler(model);
   for (const fn of model.functions.values()) {
     const parsed = parseHandler(fn.handler, model.serviceDir);
     if (!parsed.ok) {
@@ -110,6 +113,7 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
         batchScheduling: options.batchScheduling ?? true,
         idleTimeoutMs: Math.max(0, options.idleInstanceTimeoutMs ?? IDLE_INSTANCE_TIMEOUT_MS),
         onLog,
+        ...(bundler ? { bundler: { settings: bundler, nodePaths: layerNodePaths(fn) } } : {}),
       }),
     );
   }

@@ -6,6 +6,8 @@ import { describeBindWarning } from '../../gateway/bind-warning.js';
 import { createGateway, type Gateway, type GatewayAddress } from '../../gateway/create-gateway.js';
 import { createDevLog } from '../../gateway/dev-log.js';
 import { createLogObservers } from '../../gateway/logs/create-log-observers.js';
+import { checkHandlers } from '../../runtime/check-handlers.js';
+import { collectLayerWarnings } from '../../runtime/layer-warnings.js';
 import { locateError, locateIssue } from '../locate-issues.js';
 import { reportError, reportWarnings } from '../report-error.js';
 import type { DevOptions } from './dev.js';
@@ -47,6 +49,7 @@ export async function runDev(options: DevOptions, cliOptions: Record<string, str
   };
   const start = (service: Loaded, listenPort: number) => startDevGateway(service, options, listenPort, limits, print, onChange);
 
+  await refuseMissingHandlers(loaded);
   let running = await start(loaded, port);
   printBanner(running, loaded, print);
 
@@ -98,8 +101,18 @@ export async function runDev(options: DevOptions, cliOptions: Record<string, str
   return reason === 'failed' ? 1 : 0;
 }
 
+/** A handler file or export that does not exist stops `wsgate dev` before it listens, with a did-you-mean. */
+async function refuseMissingHandlers({ model, config, sourceMap }: Loaded): Promise<void> {
+  const issues = await checkHandlers(model);
+  if (issues.length === 0) return;
+  const first = issues[0]!;
+  const message = issues.length === 1 ? first.message : `${issues.length} handlers do not exist`;
+  throw locateError(new WsgateError({ ...first, message, issues }), config, sourceMap);
+}
+
 function reportLoadWarnings({ model, warnings, config, sourceMap }: Loaded): void {
-  reportWarnings([...warnings, ...collectAuthorizerWarnings(model).map((warning) => locateIssue(warning, config, sourceMap))]);
+  const backEndWarnings = [...collectAuthorizerWarnings(model), ...collectLayerWarnings(model)];
+  reportWarnings([...warnings, ...backEndWarnings.map((warning) => locateIssue(warning, config, sourceMap))]);
 }
 
 /** The files a running gateway's configuration was read from: the configuration file, and the `.env` files beside it that Serverless reads. */
