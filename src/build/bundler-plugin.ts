@@ -14,6 +14,8 @@ export interface BundlerSettings {
   sourcemap: boolean;
   /** Output file extension: `.js` for CommonJS, `.mjs` for ES modules (`custom.esbuild.outputFileExtension` changes it). */
   outExtension: string;
+  /** Packages neither bundled nor zipped (the runtime has them): serverless-esbuild's `exclude`. */
+  exclude: string[];
 }
 
 /** esbuild options of `custom.esbuild` that mean the same whatever wsgate does with the output. */
@@ -62,5 +64,5 @@ export function detectBundler(model: ServiceModel): BundlerSettings | undefined 
     external: [...exclude, ...strings(custom.external)],
     ...(custom.exclude === '*' ? { packages: 'external' as const } : {}),
   };
-  return { plugin, esbuild, sourcemap: custom.sourcemap !== undefined && custom.sourcemap !== false, outExtension };
+  return { plugin, esbuild, exclude, sourcemap: custom.sourcemap !== undefined && custom.sourcemap !== false, outExtension };
 }

@@ -15,6 +15,7 @@ function plainTypescript(format: 'cjs' | 'esm'): BundlerSettings {
     plugin: 'serverless-esbuild',
     esbuild: { bundle: true, packages: 'external', platform: 'node', target: 'node20', format },
     sourcemap: false,
+    exclude: [],
     outExtension: format === 'esm' ? '.mjs' : '.js',
   };
 }
