@@ -43,7 +43,10 @@ export async function runDev(options: DevOptions, cliOptions: Record<string, str
   let reloading = Promise.resolve();
   const onChange = (changedPaths: string[]) => {
     const configChanges = changedPaths.filter((changed) => isConfigurationFile(changed, loaded.model));
-    if (configChanges.length === 0) return;
+    if (configChanges.length === 0) {
+      print(`${changedPaths.join(', ')} changed: handlers reload (and rebuild) on their next invocation`);
+      return;
+    }
     // A reload never takes the process down: what it could not do is reported, and the next save tries again.
     reloading = reloading.then(() => reload(configChanges)).catch((err: unknown) => void reportError(err));
   };
