@@ -1,3 +1,4 @@
+import { compileLambdaLayer, compileLayerOutputs, layerArtifactName, layerHash } from './resources/lambda-layer.js';
 import type { FunctionModel, ServiceModel } from '../config/model.js';
 import type { ErrorDetail } from '../errors.js';
 import type { CfnOutput, CfnResource } from './cfn.js';
@@ -104,6 +105,15 @@ export function compileGeneratedResources(
     add(id, resource, 'provider.deploymentBucket', 'The deployment bucket');
   const coreResourceIds = Object.keys(bucket.resources);
   outputs[DEPLOYMENT_BUCKET_OUTPUT_ID] = bucket.output;
+
+  // v3 compiles layers (package:compileLayers) before functions.
+  for (const layer of model.layers?.values() ?? []) {
+    const s3Key = `${options.artifactDirectoryName}/${layerArtifactName(layer.key)}`;
+    const resource = compileLambdaLayer(model, layer, bucket.bucket, s3Key);
+    if (!add(layer.logicalId, resource, layer.configPath, `Layer "${layer.key}"`)) continue;
+    const zip = options.layerZips?.[layer.key];
+    Object.assign(outputs, compileLayerOutputs(layer.logicalId, zip && layerHash(resource, zip), s3Key));
+  }
 
   for (const fn of model.functions.values()) {
     add(

@@ -1,5 +1,6 @@
 import type { ServiceModel } from '../config/model.js';
 import type { ErrorDetail } from '../errors.js';
+import { checkReferences } from './check-references.js';
 import { throwIssues } from './check-issues.js';
 import type { CfnOutput, CfnTemplate } from './cfn.js';
 import { compileGeneratedResources } from './compile-generated.js';
@@ -18,6 +19,8 @@ export interface CompileOptions {
    * Serverless v3 gives its artifact (`functionArtifactSource`) and its hash is `artifact`'s.
    */
   functionArtifacts?: Readonly<Record<string, { name: string; sha256: string }>>;
+  /** The zip of each service layer by its key (`layers.<key>`), for v3's layer hash output; packaged layers need it. */
+  layerZips?: Readonly<Record<string, Buffer>>;
   /** S3 key prefix of this deployment: `{deploymentPrefix}/{service}/{stage}/{epoch}-{iso date}`. */
   artifactDirectoryName: string;
 }
@@ -53,6 +56,8 @@ export function compile(model: ServiceModel, options: CompileOptions): CompiledS
   updateTemplate.Outputs = generated.outputs;
   mergeUserResources(model, updateTemplate, issues);
   throwIssues(issues);
+  // Only once the template is whole: a user resource may be what a generated one refers to.
+  throwIssues(checkReferences(model, updateTemplate));
   stripNullProperties(updateTemplate);
 
   let createTemplate: CfnTemplate | undefined;
@@ -62,6 +67,7 @@ export function compile(model: ServiceModel, options: CompileOptions): CompiledS
     const bucketOutput = generated.outputs[DEPLOYMENT_BUCKET_OUTPUT_ID] as CfnOutput;
     createTemplate.Outputs[DEPLOYMENT_BUCKET_OUTPUT_ID] = { Value: bucketOutput.Value };
   }
+  if (createTemplate) throwIssues(checkReferences(model, createTemplate));
   return {
     createTemplate: createTemplate && (structuredClone(createTemplate) as CfnTemplate),
     updateTemplate,

@@ -30,6 +30,8 @@ export interface ServiceModel {
   readonly plugins: readonly string[];
   /** Every `stream` event, in configuration order; undefined when the service declares none. */
   readonly streamEvents?: readonly StreamEventModel[];
+  /** The service's `layers:` with a `path`, by name, in configuration order. */
+  readonly layers?: ReadonlyMap<string, LayerModel>;
 }
 
 /** A function's `stream` event (DynamoDB or Kinesis), settings as written; `src/dynamodb/` applies Lambda's defaults. */
@@ -53,6 +55,31 @@ export interface StreamEventModel {
   readonly enabled: boolean;
   /** Config path of the event: `functions.<key>.events[<i>].stream`. */
   readonly configPath: string;
+}
+
+export interface LayerModel {
+  /** The key under `layers:`. */
+  readonly key: string;
+  /** Serverless v3's logical id: `{NormalizedKey}LambdaLayer`. */
+  readonly logicalId: string;
+  /** `path` as written, relative to the service folder. */
+  readonly path: string;
+  /** Absolute folder of the layer's content (what Lambda extracts into /opt). */
+  readonly dir: string;
+  readonly name?: string;
+  readonly description?: string;
+  readonly licenseInfo?: string;
+  readonly compatibleRuntimes?: readonly string[];
+  readonly compatibleArchitectures?: readonly string[];
+  /** `layers.<key>`. */
+  readonly configPath: string;
+}
+
+/** A folder standing for a layer locally (the content Lambda would extract into /opt). */
+export interface LocalLayer {
+  /** The layer's key in `layers:`, or the ARN mapped in `custom.wsgate.layers`. */
+  readonly name: string;
+  readonly dir: string;
 }
 
 export interface ProviderModel {
@@ -112,6 +139,10 @@ export interface FunctionModel {
   readonly websocketRouteKeys: readonly string[];
   /** Config path of the function, for messages: `functions.<key>`. */
   readonly configPath: string;
+  /** The function's `layers` (else `provider.layers`) as written: ARNs or intrinsics. */
+  readonly layers?: readonly CfnValue[];
+  /** The local folders of its layers, in order: service layers and ARNs mapped in `custom.wsgate.layers`. */
+  readonly localLayers?: readonly LocalLayer[];
 }
 
 export interface WebsocketModel {

@@ -1,3 +1,4 @@
+import { normalizeServiceLayers, withLayers } from './normalize-layers.js';
 import path from 'node:path';
 import {
   DEFAULT_IDENTITY_SOURCE,
@@ -38,6 +39,7 @@ export function normalizeService(config: Dict, ctx: NormalizeContext): ServiceMo
   const provider = normalizeProvider(providerConfig);
   const functionsConfig = asDict(config.functions);
 
+  const layers = normalizeServiceLayers(config.layers, path.dirname(ctx.configFile));
   const functions = new Map<string, FunctionModel>();
   const routes: RouteModel[] = [];
   const authorizers = new Map<string, AuthorizerModel>();
@@ -57,7 +59,8 @@ export function normalizeService(config: Dict, ctx: NormalizeContext): ServiceMo
         authorizers.set(route.authorizer.name, route.authorizer);
       }
     });
-    functions.set(key, normalizeFunction(key, fn, service, ctx.stage, provider, providerConfig, routeKeys));
+    const normalized = normalizeFunction(key, fn, service, ctx.stage, provider, providerConfig, routeKeys);
+    functions.set(key, withLayers(normalized, fn, providerConfig, layers, asDict(config.custom), path.dirname(ctx.configFile)));
   }
 
   const websocket: WebsocketModel = freeze({
@@ -92,6 +95,7 @@ export function normalizeService(config: Dict, ctx: NormalizeContext): ServiceMo
     custom: freeze({ ...asDict(config.custom) }),
     plugins: freeze(normalizePlugins(config.plugins)),
     ...(streamEvents.length > 0 ? { streamEvents: freeze(streamEvents) } : {}),
+    layers,
   });
 }
 

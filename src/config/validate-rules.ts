@@ -1,3 +1,4 @@
+import { BUNDLER_PLUGINS } from '../build/bundler-plugin.js';
 import { isValidLogicalId, websocketsRouteId } from '../compile/naming.js';
 import { isWsgateError, type ErrorDetail } from '../errors.js';
 import { parseAccessLogFormat } from '../gateway/logs/render-access-log.js';
@@ -180,6 +181,8 @@ export function validateRules(config: Dict, sourceMap: SourceMap): RuleFindings 
       : [];
   const pluginsPath: PathSegment[] = Array.isArray(config.plugins) ? ['plugins'] : ['plugins', 'modules'];
   plugins.forEach((plugin: unknown, i: number) => {
+    // wsgate does what these do itself: it bundles the handlers with esbuild.
+    if ((BUNDLER_PLUGINS as readonly unknown[]).includes(plugin)) return;
     issue(
       warnings,
       'CONFIG_UNKNOWN_PLUGIN',

@@ -1,6 +1,7 @@
 import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
+import { ensureWsgateFolder, WSGATE_FOLDER } from '../workspace/wsgate-folder.js';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 export interface CertificatePems {
   key: string;
@@ -49,7 +50,9 @@ function isUsable(pems: CertificatePems, names: CertificateNames, now: number): 
 export async function writeCachedCertificate(dir: string, pems: CertificatePems): Promise<void> {
   try {
     // `.wsgate` and `tls` only: a service folder that does not exist is not created for a cache.
-    for (const folder of [dirname(dir), dir]) {
+    const parent = dirname(dir);
+    if (basename(parent) === WSGATE_FOLDER) ensureWsgateFolder(dirname(parent));
+    for (const folder of [parent, dir]) {
       await mkdir(folder).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== 'EEXIST') throw err;
       });

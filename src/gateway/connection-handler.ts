@@ -115,7 +115,7 @@ async function routeMessage(state: GatewayState, live: LiveConnection, body: str
       functionKey,
       status: 500,
       error: { message: 'Internal server error', responseType: result.kind === 'timeout' ? 'INTEGRATION_TIMEOUT' : 'INTEGRATION_FAILURE' },
-      integration: { status: 500, latency: result.durationMs, error: describeInvokeFailure(result) },
+      integration: { status: 500, latency: result.durationMs, error: describeInvokeFailure(result), trace: result.error.trace },
     });
     return;
   }
@@ -153,7 +153,7 @@ export async function runDisconnect(state: GatewayState, context: ConnectionCont
     if (!result.ok) {
       record.status = 500;
       record.error = { message: 'Internal server error' };
-      record.integration = { status: 500, latency: result.durationMs, error: describeInvokeFailure(result) };
+      record.integration = { status: 500, latency: result.durationMs, error: describeInvokeFailure(result), trace: result.error.trace };
     } else {
       record.integration = { latency: result.durationMs };
     }

@@ -57,3 +57,22 @@ describe('@connections paths', () => {
     }
   });
 });
+
+describe('dev log of a failed handler', () => {
+  it("prints the handler's stack frames under the request line, without the runtime's own", () => {
+    const lines: string[] = [];
+    const log = createDevLog((line) => lines.push(line));
+    const trace = [
+      'Error: boom',
+      '    at explode (/srv/app/src/lib/explode.ts:4:9)',
+      '    at Runtime.handler (/srv/app/src/handler.ts:7:3)',
+      '    at invokeHandler (/opt/wsgate/dist/runtime/runner/lambda-runner.js:120:11)',
+      '    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)',
+    ];
+    log.observer({ ...base, status: 500, error: { message: 'Internal server error' }, integration: { error: 'Error: boom', trace } });
+    expect(lines.slice(1)).toEqual([
+      '             at explode (/srv/app/src/lib/explode.ts:4:9)',
+      '             at Runtime.handler (/srv/app/src/handler.ts:7:3)',
+    ]);
+  });
+});

@@ -13,7 +13,10 @@ const time = (epochMs: number) => new Date(epochMs).toISOString().slice(11, 23);
 /** The readable log of `wsgate dev`: one line per connect, message, disconnect and `@connections` call. */
 export function createDevLog(write: (line: string) => void): DevLog {
   return {
-    observer: (record) => write(formatRequestLine(record)),
+    observer: (record) => {
+      write(formatRequestLine(record));
+      for (const frame of userStackFrames(record.integration?.trace)) write(`${' '.repeat(13)}${frame}`);
+    },
     onManagementRequest: (record) => write(formatManagementLine(record)),
     onHandlerLog: (entry) => write(`${' '.repeat(13)}[${entry.functionKey}] ${entry.line}`),
   };
@@ -37,6 +40,15 @@ function describeOutcome(record: RequestRecord): string {
   }
   const outcome = record.error ? `${record.status} ${record.error.message}${failure ? ` (${failure})` : ''}` : `${record.status} ok`;
   return record.droppedFrame ? `${outcome}, frame dropped: the client is not reading (${record.droppedFrame.bufferedBytes} bytes waiting)` : outcome;
+}
+
+/** Runner frames that are wsgate's, not the handler's: a stack shows where the user's code failed. */
+const RUNTIME_FRAME = /lambda-runner\.[cm]?[jt]s:|wsgate-lambda-runner-\w+\.mjs:|\(node:|^\s*at node:/
+
+/** The `at …` lines of a handler's stack (the first line repeats the message the request line already shows). */
+export function userStackFrames(trace: readonly string[] | undefined): string[] {
+  if (!trace) return [];
+  return trace.filter((line) => /^\s+at /.test(line) && !RUNTIME_FRAME.test(line)).map((line) => line.trim());
 }
 
 export function formatManagementLine(record: ManagementRecord): string {

@@ -204,7 +204,7 @@ async function decideConnect(
   const event = buildConnectEvent({ ...eventInput, integrationLatency });
   const result = await state.track(invokeSafely(state, (invoker, options) => invoker.invoke(route.functionKey, event, options)));
   if (!result.ok) {
-    record.integration = { status: 502, latency: result.durationMs, error: describeInvokeFailure(result) };
+    record.integration = { status: 502, latency: result.durationMs, error: describeInvokeFailure(result), trace: result.error.trace };
     return { accept: false, status: 502, headers: [], body: '{"message": "Internal server error"}', error: 'Internal server error' };
   }
   const response = result.value as { statusCode?: unknown; headers?: unknown; multiValueHeaders?: unknown; body?: unknown } | null | undefined;

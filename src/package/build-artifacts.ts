@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { FunctionModel, ServiceModel } from '../config/model.js';
 import type { ErrorDetail } from '../errors.js';
+import { bundledEntries } from '../build/bundle-artifact.js';
+import { detectBundler } from '../build/bundler-plugin.js';
 import { throwIssues } from '../compile/check-issues.js';
 import { artifactFileName, functionArtifactSource, type FunctionArtifactSource } from '../compile/function-artifact.js';
 import { artifactName } from '../compile/naming.js';
@@ -36,6 +38,7 @@ interface PlannedArtifact {
 export async function buildArtifacts(model: ServiceModel, outputDir: string | undefined): Promise<BuiltArtifact[]> {
   const issues: ErrorDetail[] = [];
   const planned = planArtifacts(model, issues);
+  const bundler = detectBundler(model);
   let files: ServiceFiles | undefined;
   const built: BuiltArtifact[] = [];
   for (const [name, plan] of planned) {
@@ -47,6 +50,12 @@ export async function buildArtifacts(model: ServiceModel, outputDir: string | un
     }
     files ??= await listServiceFiles(model);
     const own = source.kind === 'function' ? fn : undefined;
+    if (bundler) {
+      const users = plan.functions.map((key) => model.functions.get(key)!);
+      const entries = await bundledEntries(model, bundler, users, files, own, issues);
+      if (entries.length > 0) built.push({ name, ...(await zipEntries(entries)), entries: entries.length, functions: plan.functions });
+      continue;
+    }
     const selected = pickFiles(files, artifactPatterns(model, own, outputDir));
     if (selected.length === 0) {
       issues.push(noMatchedFiles(model, own));

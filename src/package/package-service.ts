@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { ServiceModel } from '../config/model.js';
-import { WsgateError } from '../errors.js';
+import { WsgateError, type ErrorDetail } from '../errors.js';
+import { throwIssues } from '../compile/check-issues.js';
+import { buildLayerArtifacts } from './build-layer-artifacts.js';
 import { compile, type CfnTemplate } from '../compile/index.js';
 import {
   CREATE_STACK_TEMPLATE_FILE,
@@ -67,6 +69,9 @@ export async function packageService(
       : undefined;
 
   const artifacts = await buildArtifacts(model, excludedOutput);
+  const layerIssues: ErrorDetail[] = [];
+  const layerArtifacts = await buildLayerArtifacts(model, layerIssues);
+  throwIssues(layerIssues);
   const functionArtifacts: Record<string, { name: string; sha256: string }> = {};
   for (const { name, sha256, functions } of artifacts) {
     for (const key of functions) functionArtifacts[key] = { name, sha256 };
@@ -76,6 +81,7 @@ export async function packageService(
     artifact: { name: artifacts[0].name, sha256: artifacts[0].sha256 },
     functionArtifacts,
     artifactDirectoryName: artifactDirectoryName(model, options.now ?? new Date()),
+    layerZips: Object.fromEntries(layerArtifacts.map((layer) => [layer.layerKey, layer.bytes])),
   });
 
   const cannotWrite = (cause: unknown): never => {
@@ -97,6 +103,7 @@ export async function packageService(
   if (compiled.createTemplate) await write(CREATE_STACK_TEMPLATE_FILE, toJson(compiled.createTemplate));
   await write(UPDATE_STACK_TEMPLATE_FILE, toJson(compiled.updateTemplate));
   for (const { name, bytes } of artifacts) await write(name, bytes);
+  for (const { name, bytes } of layerArtifacts) await write(name, bytes);
   if (compiled.needsCustomResources) {
     const customResources = await zipEntries([
       { name: 'api-gateway-cloud-watch-role/handler.js', data: Buffer.from(CLOUDWATCH_ROLE_HANDLER_SOURCE) },

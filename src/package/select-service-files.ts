@@ -47,6 +47,8 @@ export function artifactPatterns(model: ServiceModel, fn?: FunctionModel, output
     ...DEFAULT_EXCLUDES,
     basename(model.configFile),
     ...(outputDir ? [`${outputDir}/**`] : []),
+    // v3 leaves the service's layers out of function artifacts: each has its own zip.
+    ...[...(model.layers?.values() ?? [])].map((layer) => `${layer.path.replace(/^\.\/+/, '').replace(/\/+$/, '')}/**`),
     ...(model.package.exclude ?? []),
     ...(fn?.package?.exclude ?? []),
   ]);

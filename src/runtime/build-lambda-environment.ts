@@ -1,9 +1,11 @@
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { evaluateIntrinsics, NO_VALUE, type IntrinsicScope } from '../config/intrinsics/evaluate-intrinsics.js';
 import { isRecord } from '../config/is-record.js';
 import type { FunctionModel, ServiceModel } from '../config/model.js';
 import type { ErrorDetail } from '../errors.js';
 import { applyHostRedirect, type HostRedirect } from './host-redirect.js';
+import { layerEnvironment } from './layer-environment.js';
 
 /** Variables of the developer's shell a handler process still gets; everything else stays out, as in Lambda. */
 export const PASSED_THROUGH_VARIABLES = ['PATH', 'TMPDIR', 'SYSTEMROOT', 'WINDIR', 'COMSPEC', 'PATHEXT'] as const;
@@ -72,6 +74,7 @@ export function buildFunctionEnvironment(
     LANG: 'en_US.UTF-8',
     ...LOCAL_CREDENTIALS,
   });
+  Object.assign(env, layerEnvironment(fn, env));
   const warnings: ErrorDetail[] = [];
   const assign = (name: string, raw: unknown, path: string) => {
     if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') {
@@ -104,7 +107,18 @@ export function buildFunctionEnvironment(
       assign(name, value, `${CUSTOM_ENVIRONMENT_PATH}.${name}`);
     }
   }
-  Object.assign(env, extra);
+  for (const [name, value] of Object.entries(extra)) env[name] = combineListVariable(name, value, env[name]);
   if (context.hostRedirect) applyHostRedirect(env, context.hostRedirect);
   return { env, warnings };
+}
+
+/**
+ * Extra NODE_OPTIONS and PYTHONPATH (the embedded services' SDK preloads, `--env`) come before what the function
+ * already has (its layers, its own options) instead of replacing it; any other variable is replaced.
+ */
+function combineListVariable(name: string, value: string, current: string | undefined): string {
+  if (!current || current === value) return value;
+  if (name === 'NODE_OPTIONS') return `${value} ${current}`;
+  if (name === 'PYTHONPATH') return `${value}${path.delimiter}${current}`;
+  return value;
 }

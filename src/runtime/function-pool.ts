@@ -1,7 +1,9 @@
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { FunctionModel } from '../config/model.js';
 import { createLogStreamName } from './build-lambda-environment.js';
+import type { BundlerSettings } from '../build/bundler-plugin.js';
 import { compileTypescriptHandler } from './compile-typescript-handler.js';
 import { CpuPressure } from './cpu-pressure.js';
 import { HandlerInstance, type InitOutcome, type QueuedInvocation } from './handler-instance.js';
@@ -38,6 +40,8 @@ export interface FunctionPoolOptions {
   onLog: (entry: HandlerLogEntry) => void;
   /** Starts instances of a function that speaks the Lambda Runtime API instead of the Node runner. */
   launch?: InstanceLauncher;
+  /** The service's bundler plugin: every handler is bundled with its options, as the plugin would before deploying. */
+  bundler?: { settings: BundlerSettings; nodePaths: string[] };
 }
 
 interface Waiter {
@@ -460,9 +464,12 @@ export class FunctionPool {
   private planModule(): Promise<ModulePlan> {
     const { reference, serviceDir, fn } = this.options;
     const plan = resolveHandlerModule(reference, serviceDir);
-    if (plan.kind !== 'typescript') return Promise.resolve(plan);
+    const bundler = this.options.bundler;
+    const bundled = bundler !== undefined && plan.kind !== 'missing' && !plan.file.split(path.sep).includes('node_modules');
+    if (plan.kind !== 'typescript' && !bundled) return Promise.resolve(plan);
     if (!this.compiled) {
-      const compiling = compileTypescriptHandler(plan.file, plan.format, serviceDir, fn.key.replace(/[^A-Za-z0-9_-]/g, '_'));
+      const format = plan.kind === 'typescript' ? plan.format : 'cjs';
+      const compiling = compileTypescriptHandler(plan.file, format, serviceDir, fn.key.replace(/[^A-Za-z0-9_-]/g, '_'), bundled ? bundler : undefined);
       this.compiled = compiling;
       // A failed compile is retried by the next cold start, as Lambda retries a failed init.
       void compiling.then(

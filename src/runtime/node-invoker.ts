@@ -6,6 +6,8 @@ import { buildFunctionEnvironment } from './build-lambda-environment.js';
 import type { HostRedirect } from './host-redirect.js';
 import { FunctionPool, GROW_AFTER_MS, IDLE_INSTANCE_TIMEOUT_MS, PACK_WAIT_MS } from './function-pool.js';
 import type { InvokeResult, Invoker } from './invoker.js';
+import { detectBundler } from '../build/bundler-plugin.js';
+import { layerNodePaths } from './layer-environment.js';
 import { locateRunner } from './locate-runner.js';
 import { parseHandler, type HandlerReference } from './parse-handler.js';
 import { createRuntimeApiLauncher, usesRuntimeApi } from './runtime-api/runtime-api-launcher.js';
@@ -99,6 +101,7 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
     idleTimeoutMs: Math.max(0, options.idleInstanceTimeoutMs ?? IDLE_INSTANCE_TIMEOUT_MS),
     onLog,
   };
+  const bundler = detectBundler(model);
   for (const fn of model.functions.values()) {
     if (usesRuntimeApi(fn.runtime)) {
       // Python and provided.* run against a Lambda Runtime API of their own, in the same pool (docs/runtime.md).
@@ -149,6 +152,7 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
         idleTimeoutMs: Math.max(0, options.idleInstanceTimeoutMs ?? IDLE_INSTANCE_TIMEOUT_MS),
         onLog,
         ...(inspectPort !== undefined ? { inspectPort } : {}),
+        ...(bundler ? { bundler: { settings: bundler, nodePaths: layerNodePaths(fn) } } : {}),
       }),
     );
   }

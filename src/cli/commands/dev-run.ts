@@ -8,6 +8,8 @@ import { createGateway, type Gateway, type GatewayAddress } from '../../gateway/
 import { createDevLog } from '../../gateway/dev-log.js';
 import { createDevDynamodb, type DevDynamodb } from '../../dynamodb/dev-dynamodb.js';
 import { createLogObservers } from '../../gateway/logs/create-log-observers.js';
+import { checkHandlers } from '../../runtime/check-handlers.js';
+import { collectLayerWarnings } from '../../runtime/layer-warnings.js';
 import { locateError, locateIssue } from '../locate-issues.js';
 import { reportError, reportWarnings } from '../report-error.js';
 import type { DevOptions } from './dev.js';
@@ -30,6 +32,7 @@ export async function runDev(options: DevOptions, cliOptions: Record<string, str
   const port = await reservePort(parsePort(options.port), options.host);
   const gatewayEndpoint = { host: displayHost(options.host), port };
   const load = () => loadService({ configFile: options.config, stage: options.stage, region: options.region, cliOptions, gatewayEndpoint });
+  scaleOptions(options.scale); // a bad value is refused before anything loads
   const print = (line: string) => process.stdout.write(`${line}\n`);
   let loaded = await load();
   reportLoadWarnings(loaded);
@@ -50,7 +53,10 @@ export async function runDev(options: DevOptions, cliOptions: Record<string, str
   let reloading = Promise.resolve();
   const onChange = (changedPaths: string[]) => {
     const configChanges = changedPaths.filter((changed) => isConfigurationFile(changed, loaded));
-    if (configChanges.length === 0) return;
+    if (configChanges.length === 0) {
+      print(`${changedPaths.join(', ')} changed: handlers reload (and rebuild) on their next invocation`);
+      return;
+    }
     // A reload never takes the process down: what it could not do is reported, and the next save tries again.
     reloading = reloading.then(() => reload(configChanges)).catch((err: unknown) => void reportError(err));
   };
@@ -64,6 +70,7 @@ export async function runDev(options: DevOptions, cliOptions: Record<string, str
   });
   const start = (service: Loaded, listenPort: number) => startDevGateway(service, options, listenPort, limits, handlerEnv, print, onChange, dynamodb, inspect);
 
+  await refuseMissingHandlers(loaded);
   let running = await start(loaded, port).catch(async (err: unknown) => {
     await dynamodb.close();
     throw err;
@@ -119,8 +126,18 @@ export async function runDev(options: DevOptions, cliOptions: Record<string, str
   return reason === 'failed' ? 1 : 0;
 }
 
+/** A handler file or export that does not exist stops `wsgate dev` before it listens, with a did-you-mean. */
+async function refuseMissingHandlers({ model, config, sourceMap }: Loaded): Promise<void> {
+  const issues = await checkHandlers(model);
+  if (issues.length === 0) return;
+  const first = issues[0]!;
+  const message = issues.length === 1 ? first.message : `${issues.length} handlers do not exist`;
+  throw locateError(new WsgateError({ ...first, message, issues }), config, sourceMap);
+}
+
 function reportLoadWarnings({ model, warnings, config, sourceMap }: Loaded): void {
-  reportWarnings([...warnings, ...collectAuthorizerWarnings(model).map((warning) => locateIssue(warning, config, sourceMap))]);
+  const backEndWarnings = [...collectAuthorizerWarnings(model), ...collectLayerWarnings(model)];
+  reportWarnings([...warnings, ...backEndWarnings.map((warning) => locateIssue(warning, config, sourceMap))]);
 }
 
 /**
@@ -162,6 +179,7 @@ async function startDevGateway(
       // --env wins over what the embedded services set (their endpoint, the SDK preloads).
       env: { ...prepared.env, ...handlerEnv },
       ...(inspectPort !== undefined ? { inspect: { port: inspectPort, onPort: (fn: string, port: number) => debugPorts.push(`${fn} 127.0.0.1:${port}`) } } : {}),
+      ...scaleOptions(options.scale),
     },
     inspector: options.inspector !== false,
     observers: [devLog.observer, ...logs.observers],
@@ -229,6 +247,18 @@ function parseEnvOptions(values: readonly string[]): Record<string, string> {
     env[name] = value.slice(equals + 1);
   }
   return env;
+}
+
+/** `--scale lambda`: every invocation that finds all instances busy starts one at once and never waits behind another. */
+function scaleOptions(mode: string): { growAfterMs?: number; packWaitMs?: number } {
+  if (mode === 'lambda') return { growAfterMs: 0, packWaitMs: 0 };
+  if (mode === 'packing') return {};
+  throw new WsgateError({
+    code: 'CLI_INVALID_OPTION',
+    message: `--scale must be "packing" or "lambda", got "${mode}".`,
+    path: '--scale',
+    hint: 'Use --scale lambda to start a new handler instance for each concurrent invocation, as Lambda does.',
+  });
 }
 
 function parsePort(value: string, flag = '--port'): number {

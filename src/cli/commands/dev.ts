@@ -22,6 +22,7 @@ export interface DevOptions {
   inspector: boolean;
   /** `--inspect` alone is true; `--inspect=9300` the port. */
   inspect?: boolean | string;
+  scale: string;
 }
 
 export function registerDevCommand(program: Command, setExitCode: (code: number) => void): void {
@@ -44,6 +45,7 @@ export function registerDevCommand(program: Command, setExitCode: (code: number)
     .option('--reset-data', 'start the embedded DynamoDB tables empty (drops .wsgate/dynamodb)')
     .option('--no-inspector', 'do not serve the inspector page at http://127.0.0.1:<port>/_wsgate/')
     .option('--inspect [port]', 'start handler instances with the Node inspector (one per function), from this port (default 9229)')
+    .option('--scale <mode>', "how handler instances scale: 'packing' (reuse a busy instance briefly before starting another) or 'lambda' (a new instance at once for each concurrent invocation, as Lambda does)", 'packing')
     .allowUnknownOption()
     .allowExcessArguments()
     .addHelpText('after', "\nAny other --name value option is available to ${opt:name}.\n--var 'ssm:/app/key=value' (repeatable) gives an AWS-only variable its local value (docs/configuration.md).")

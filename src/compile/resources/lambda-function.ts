@@ -23,6 +23,7 @@ export function compileLambdaFunction(model: ServiceModel, fn: FunctionModel, co
     properties.Tags = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
   }
   if (Object.keys(fn.environment).length > 0) properties.Environment = { Variables: { ...fn.environment } };
+  if (fn.layers && fn.layers.length > 0) properties.Layers = [...fn.layers];
   const dependsOn = [logGroupId(fn.key)];
   const role = model.provider.iamRole;
   if (role === undefined) {

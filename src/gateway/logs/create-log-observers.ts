@@ -1,3 +1,4 @@
+import { ensureWsgateFolder } from '../../workspace/wsgate-folder.js';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import type { ServiceModel } from '../../config/model.js';
@@ -52,7 +53,7 @@ export function createLogObservers(model: ServiceModel, options: LogObserverOpti
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const color = options.color ?? (options.write === undefined && process.stdout.isTTY === true);
   const paint = (code: string, line: string) => (color ? `${code}${line}${RESET}` : line);
-  const files = new LogFiles(write);
+  const files = new LogFiles(write, options.logDir ? undefined : model.serviceDir);
 
   const observers: RequestObserver[] = [];
   if (template) {
@@ -97,7 +98,11 @@ function guard(observer: RequestObserver): RequestObserver {
 class LogFiles {
   private readonly streams = new Map<string, WriteStream | null>();
 
-  constructor(private readonly warn: (line: string) => void) {}
+  constructor(
+    private readonly warn: (line: string) => void,
+    /** Set when the files go under the service's `.wsgate` folder. */
+    private readonly serviceDir?: string,
+  ) {}
 
   append(file: string, line: string): void {
     let stream = this.streams.get(file);
@@ -110,6 +115,7 @@ class LogFiles {
 
   private open(file: string): WriteStream | null {
     try {
+      if (this.serviceDir) ensureWsgateFolder(this.serviceDir);
       mkdirSync(path.dirname(file), { recursive: true });
     } catch (err) {
       this.warn(`wsgate: cannot write log file ${file}: ${(err as Error).message}`);

@@ -25,7 +25,14 @@ export interface RequestRecord {
   durationMs: number;
   /** Set when the request failed: `Forbidden`, `Internal server error`, `Unauthorized`, … */
   error?: { message: string; responseType?: string };
-  integration?: { status?: number; latency?: number; requestId?: string; error?: string };
+  integration?: {
+    status?: number;
+    latency?: number;
+    requestId?: string;
+    error?: string;
+    /** The failed handler's stack as Lambda reports it (`trace`): the dev log shows where it failed. */
+    trace?: readonly string[];
+  };
   authorizer?: {
     principalId?: string;
     context?: Record<string, string | number | boolean>;

@@ -1,0 +1,131 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { validateTemplate } from '../compile/validate-template.js';
+import { readZipListing } from '../package/read-zip.js';
+import { copyServiceFixture } from '../package/service-tree.js';
+import { killIfRunning, runCli, type CliProcess } from '../support/child-cli.js';
+import { openClient } from '../support/ws-client.js';
+
+let cli: CliProcess | undefined;
+const cleanups: (() => void)[] = [];
+afterEach(async () => {
+  await killIfRunning(cli);
+  cli = undefined;
+  cleanups.splice(0).forEach((cleanup) => cleanup());
+});
+
+function copy(name: string): string {
+  const { dir, cleanup } = copyServiceFixture(name);
+  cleanups.push(cleanup);
+  return dir;
+}
+
+async function startDev(dir: string, extra: string[] = []): Promise<string> {
+  cli = runCli(['dev', '--port', '0', ...extra], { cwd: dir });
+  const line = await cli.waitForLine(/WebSocket:/);
+  return `${/(ws:\/\/127\.0\.0\.1:\d+)/.exec(line)![1]}/dev`;
+}
+
+function packageService(dir: string, args: string[] = []): { code: number; output: string } {
+  try {
+    const output = execFileSync(process.execPath, [runCliBin(), 'package', ...args], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
+    return { code: 0, output };
+  } catch (err) {
+    const e = err as { status: number; stdout: string; stderr: string };
+    return { code: e.status, output: `${e.stdout}${e.stderr}` };
+  }
+}
+const runCliBin = () => join(new URL('../../', import.meta.url).pathname, 'bin/wsgate.js');
+
+/** The files of a zip, extracted into a temp folder with the system's unzip. */
+function unzip(zip: string): string {
+  const out = mkdtempSync(join(tmpdir(), 'wsgate-unzip-'));
+  cleanups.push(() => rmSync(out, { recursive: true, force: true }));
+  execFileSync('unzip', ['-q', zip, '-d', out]);
+  return out;
+}
+
+const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
+
+describe('a serverless-esbuild service (TypeScript, tsconfig paths, extensionless imports, JSON)', () => {
+  it('runs under wsgate dev with the bundle, shows the .ts lines of a failure and rebuilds on save', async () => {
+    const dir = copy('esbuild-aliases');
+    const url = await startDev(dir);
+    expect(cli!.stderr.join('\n')).not.toMatch(/serverless-esbuild/);
+    const client = await openClient(url);
+    client.ws.send('hi');
+    expect(await client.nextMessage()).toBe('bundled: hi');
+
+    client.ws.send('fail');
+    await client.nextMessage();
+    // The stack points at the TypeScript sources (source maps), not at the bundle.
+    expect(await cli!.waitForLine(/at failLoudly .*src\/lib\/fail\.ts:2:\d+/)).toBeTruthy();
+    expect(await cli!.waitForLine(/at echo .*src\/handlers\/chat\.ts:8:\d+/)).toBeTruthy();
+
+    writeFileSync(join(dir, 'src/lib/settings.json'), '{ "prefix": "rebuilt: " }');
+    await cli!.waitForLine(/settings\.json changed: handlers reload/);
+    client.ws.send('again');
+    expect(await client.nextMessage()).toBe('rebuilt: again');
+    client.ws.close();
+  });
+
+  it('packages the bundle at the handler path, no raw .ts, a Handler that loads it, a valid template', () => {
+    const dir = copy('esbuild-aliases');
+    const result = packageService(dir);
+    expect(result.code, result.output).toBe(0);
+    const zip = join(dir, '.serverless', 'esbuild-aliases.zip');
+    const names = readZipListing(readFileSync(zip)).map((entry) => entry.name).sort();
+    expect(names).toEqual(['src/handlers/chat.js', 'src/handlers/chat.js.map']);
+
+    const template = readJson(join(dir, '.serverless', 'cloudformation-template-update-stack.json'));
+    expect(template.Resources.EchoLambdaFunction.Properties.Handler).toBe('src/handlers/chat.echo');
+    expect(validateTemplate(template)).toEqual([]);
+
+    // What Lambda does with the Handler: load <path>.js from the extracted zip and call the export.
+    const root = unzip(zip);
+    const body = execFileSync(
+      process.execPath,
+      ['-e', "require(process.argv[1]).echo({ body: 'x' }).then((r) => process.stdout.write(r.body))", join(root, 'src/handlers/chat.js')],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(body).toBe('bundled: x');
+  });
+});
+
+describe('a service with a local layer', () => {
+  it("gives a function the layer's nodejs/node_modules under wsgate dev", async () => {
+    const dir = copy('layer-local');
+    const client = await openClient(await startDev(dir));
+    client.ws.send('hello');
+    expect(await client.nextMessage()).toBe('from the layer: hello (layer dirs set)');
+    client.ws.close();
+  });
+
+  it('packages the layer as v3 does: LayerVersion SharedLambdaLayer, shared.zip, the Layers of the function', () => {
+    const dir = copy('layer-local');
+    const result = packageService(dir);
+    expect(result.code, result.output).toBe(0);
+    const template = readJson(join(dir, '.serverless', 'cloudformation-template-update-stack.json'));
+    const layer = template.Resources.SharedLambdaLayer;
+    expect(layer.Type).toBe('AWS::Lambda::LayerVersion');
+    expect(layer.Properties).toMatchObject({
+      Content: { S3Bucket: { Ref: 'ServerlessDeploymentBucket' }, S3Key: expect.stringMatching(/^serverless\/layer-local\/dev\/\d+-[^/]+\/shared\.zip$/) },
+      LayerName: 'shared',
+      Description: 'Greeting helpers shared by the functions',
+      CompatibleRuntimes: ['nodejs22.x'],
+    });
+    expect(template.Resources.EchoLambdaFunction.Properties.Layers).toEqual([{ Ref: 'SharedLambdaLayer' }]);
+    expect(template.Resources.ConnectLambdaFunction.Properties.Layers).toBeUndefined();
+    expect(template.Outputs.SharedLambdaLayerQualifiedArn.Value).toEqual({ Ref: 'SharedLambdaLayer' });
+    expect(validateTemplate(template)).toEqual([]);
+
+    const layerFiles = readZipListing(readFileSync(join(dir, '.serverless', 'shared.zip'))).map((entry) => entry.name);
+    expect(layerFiles).toContain('nodejs/node_modules/shared-greeting/index.js');
+    const serviceFiles = readZipListing(readFileSync(join(dir, '.serverless', 'layer-local.zip'))).map((entry) => entry.name);
+    expect(serviceFiles.filter((name) => name.startsWith('layers/'))).toEqual([]);
+    expect(serviceFiles).toContain('src/handler.js');
+  });
+});
