@@ -47,9 +47,9 @@ const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filt
  * webpack's or tsc's, which esbuild does not read). Undefined without a bundler plugin.
  */
 export function detectBundler(model: ServiceModel): BundlerSettings | undefined {
-  const plugin = model.plugins.find((name): name is BundlerPlugin => (BUNDLER_PLUGINS as readonly string[]).includes(name));
+  const plugin = (model.plugins ?? []).find((name): name is BundlerPlugin => (BUNDLER_PLUGINS as readonly string[]).includes(name));
   if (!plugin) return undefined;
-  const custom = plugin === 'serverless-esbuild' && isRecord(model.custom.esbuild) ? model.custom.esbuild : {};
+  const custom = plugin === 'serverless-esbuild' && isRecord(model.custom?.esbuild) ? model.custom.esbuild : {};
   const options: Record<string, unknown> = {};
   for (const key of PASSED_OPTIONS) if (custom[key] !== undefined) options[key] = custom[key];
   const exclude = custom.exclude === '*' ? [] : custom.exclude !== undefined ? strings(custom.exclude) : defaultExclude(model.provider.runtime);

@@ -6,7 +6,7 @@ import type { ErrorDetail } from '../errors.js';
 /** One warning per layer of a function that has no local folder: an ARN not mapped in `custom.wsgate.layers`, or a Ref to no service layer. */
 export function collectLayerWarnings(model: ServiceModel): ErrorDetail[] {
   const warnings: ErrorDetail[] = [];
-  const wsgate = isRecord(model.custom.wsgate) ? model.custom.wsgate : {};
+  const wsgate = isRecord(model.custom?.wsgate) ? model.custom.wsgate : {};
   const mapping = isRecord(wsgate.layers) ? wsgate.layers : {};
   const serviceLayerIds = new Set([...(model.layers?.values() ?? [])].map((layer) => layer.logicalId));
   for (const fn of model.functions.values()) {
