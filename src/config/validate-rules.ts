@@ -47,7 +47,7 @@ export function validateRules(config: Dict, sourceMap: SourceMap): RuleFindings 
             [...eventPath, type],
             `Event "${type}" of function "${key}" is not a websocket event: wsgate ignores it`,
           );
-        } else if (type !== 'websocket') {
+        } else if (type !== 'websocket' && type !== 'stream') {
           issue(
             warnings,
             'CONFIG_UNKNOWN_EVENT',

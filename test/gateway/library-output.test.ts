@@ -13,11 +13,11 @@ const DIST_INDEX = fileURLToPath(new URL('../../dist/index.js', import.meta.url)
 const SERVERLESS_YML = `service: quiet
 provider:
   name: aws
-  runtime: nodejs20.x
+  runtime: nodejs22.x
 functions:
   legacy:
     handler: handler.main
-    runtime: python3.12
+    runtime: java21
     events:
       - websocket: $default
 `;
@@ -59,6 +59,6 @@ describe('output of the runtime', () => {
   it('wsgate dev prints the same warning with its file and line', async () => {
     cli = runCli(['dev', '--config', path.join(serviceDir, 'serverless.yml'), '--port', '0', '--no-watch']);
     const line = await cli.waitForLine(/RUNTIME_UNSUPPORTED/);
-    expect(line).toMatch(/^Warning \[RUNTIME_UNSUPPORTED\] \S*serverless\.yml:8:\d+ at functions\.legacy\.runtime: function 'legacy' uses runtime python3\.12/);
+    expect(line).toMatch(/^Warning \[RUNTIME_UNSUPPORTED\] \S*serverless\.yml:8:\d+ at functions\.legacy\.runtime: function 'legacy' uses runtime java21/);
   });
 });
