@@ -140,17 +140,11 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
     pools.set(
       fn.key,
       new FunctionPool({
+        ...poolSettings,
         fn,
-        serviceDir: model.serviceDir,
         reference: parsed.reference,
         env,
         invokedFunctionArn: arnOf(fn.name),
-        maxInstances,
-        growAfterMs: Math.max(0, options.growAfterMs ?? GROW_AFTER_MS),
-        packWaitMs: Math.max(0, options.packWaitMs ?? PACK_WAIT_MS),
-        batchScheduling: options.batchScheduling ?? true,
-        idleTimeoutMs: Math.max(0, options.idleInstanceTimeoutMs ?? IDLE_INSTANCE_TIMEOUT_MS),
-        onLog,
         ...(inspectPort !== undefined ? { inspectPort } : {}),
         ...(bundler ? { bundler: { settings: bundler, nodePaths: layerNodePaths(fn) } } : {}),
       }),
