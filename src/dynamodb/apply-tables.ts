@@ -29,10 +29,11 @@ export async function applyTables(store: DynamoHttp, tables: readonly TableDefin
       notes.push(`table ${table.name} (${table.logicalId}) created`);
     }
     await store.call('CreateTable', table.createTableInput).catch((err: Error & { type?: string }) => {
-      if (err.type !== 'ValidationException') throw err;
+      // Both come from the table's own properties: a value DynamoDB refuses, or one of the wrong type.
+      if (err.type !== 'ValidationException' && err.type !== 'SerializationException') throw err;
       throw new WsgateError({
         code: 'DYNAMODB_INVALID_TABLE',
-        message: `table ${table.logicalId} cannot be created: ${err.message.replace(/^CreateTable: ValidationException: /, '')}`,
+        message: `table ${table.logicalId} cannot be created: ${err.message.replace(/^CreateTable: \w+: /, '')}`,
         path: `${table.configPath}.Properties`,
         hint: 'Fix the table\'s properties as DynamoDB requires them (CloudFormation would refuse them too).',
         cause: err,

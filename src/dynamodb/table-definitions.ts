@@ -1,6 +1,8 @@
 import type { ServiceModel } from '../config/model.js';
 import { isRecord } from '../config/is-record.js';
 import { WsgateError, type ErrorDetail } from '../errors.js';
+import { evaluateIntrinsics, type IntrinsicScope } from '../config/intrinsics/evaluate-intrinsics.js';
+import { createServiceScope, localStackIdentity } from '../config/intrinsics/service-scope.js';
 import { streamArn, tableArn, tableName } from './table-identity.js';
 
 export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
@@ -26,21 +28,41 @@ export interface TableDefinition {
 /** Capacity for a provisioned table or index that states none (CloudFormation would refuse it; locally it does not matter). */
 const DEFAULT_THROUGHPUT = { ReadCapacityUnits: 1, WriteCapacityUnits: 1 };
 
+/** The properties a local table is made of; the others (SSE, tags, PITR…) are not read, so their intrinsics cannot fail a run. */
+const TABLE_SHAPE_PROPERTIES = [
+  'KeySchema',
+  'AttributeDefinitions',
+  'BillingMode',
+  'ProvisionedThroughput',
+  'GlobalSecondaryIndexes',
+  'LocalSecondaryIndexes',
+  'StreamSpecification',
+  'TimeToLiveSpecification',
+] as const;
+
 /** Every DynamoDB table the service declares; a definition that cannot work is a WsgateError naming its config path. */
 export function collectTables(model: ServiceModel, accountId: string): TableDefinition[] {
   const tables: TableDefinition[] = [];
   const issues: ErrorDetail[] = [];
+  const scope = createServiceScope(model, localStackIdentity(model));
   for (const [logicalId, resource] of Object.entries(model.resources.Resources)) {
     if (!isRecord(resource) || resource.Type !== 'AWS::DynamoDB::Table') continue;
     const configPath = `resources.Resources.${logicalId}`;
     const issue = (property: string, message: string, hint: string) =>
       issues.push({ code: 'DYNAMODB_INVALID_TABLE', message: `table ${logicalId}: ${message}`, path: `${configPath}.Properties${property ? `.${property}` : ''}`, location: { file: model.configFile }, hint });
-    const properties = isRecord(resource.Properties) ? resource.Properties : {};
-    const name = tableName(logicalId, properties, model);
+    const declared = isRecord(resource.Properties) ? resource.Properties : {};
+    const name = tableName(logicalId, declared, model);
     if (name === undefined) {
       issue('TableName', 'TableName is a CloudFormation intrinsic that cannot be resolved locally', 'Write the name as a string (variables such as ${self:service}-${sls:stage} are fine), or leave TableName out.');
       continue;
     }
+    const evaluated = evaluateShape(declared, scope);
+    if ('unresolved' in evaluated) {
+      const { property, intrinsic, reason } = evaluated.unresolved;
+      issue(property, `${property} uses ${intrinsic}, which cannot be evaluated locally: ${reason}`, `Write ${property} with plain values, or with Ref/Fn::Sub/Fn::Join of pseudo parameters and the service's own resources.`);
+      continue;
+    }
+    const { properties } = evaluated;
     if (!Array.isArray(properties.KeySchema) || properties.KeySchema.length === 0) {
       issue('KeySchema', 'KeySchema is missing', 'Give the table a KeySchema, e.g. [{ AttributeName: connectionId, KeyType: HASH }].');
       continue;
@@ -97,6 +119,24 @@ export function collectTables(model: ServiceModel, accountId: string): TableDefi
     throw new WsgateError({ ...issues[0]!, message: issues.length === 1 ? issues[0]!.message : `${issues.length} DynamoDB tables cannot be created`, issues });
   }
   return tables;
+}
+
+/**
+ * Real templates write parts of a table with intrinsics (`IndexName: !Sub ...`, `BillingMode: !If [...]`);
+ * the DynamoDB API takes only plain values, so they are evaluated as CloudFormation would before CreateTable.
+ */
+function evaluateShape(
+  declared: Record<string, unknown>,
+  scope: IntrinsicScope,
+): { properties: Record<string, unknown> } | { unresolved: { property: string; intrinsic: string; reason: string } } {
+  const properties: Record<string, unknown> = {};
+  for (const property of TABLE_SHAPE_PROPERTIES) {
+    if (declared[property] === undefined) continue;
+    const evaluated = evaluateIntrinsics(declared[property], scope);
+    if (!evaluated.ok) return { unresolved: { property, intrinsic: evaluated.intrinsic, reason: evaluated.reason } };
+    properties[property] = evaluated.value;
+  }
+  return { properties };
 }
 
 /** CloudFormation takes capacities as strings too (`'5'`); the DynamoDB API wants numbers. */

@@ -85,6 +85,65 @@ resources:
     expect(resolveTableReference({ Ref: 'Bucket' }, tables)).toBeUndefined();
   });
 
+  it('evaluates the intrinsics real templates write in a table (IndexName: Fn::Sub, BillingMode: Fn::If) before CreateTable', async () => {
+    const dir = writeService({
+      'serverless.yml': `service: udagram
+provider: { name: aws, runtime: nodejs22.x, region: us-east-1, environment: { IMAGE_ID_INDEX: ImageIdIndex } }
+functions: { f: { handler: h.handler } }
+resources:
+  Conditions:
+    IsProd: { 'Fn::Equals': ['\${sls:stage}', prod] }
+  Resources:
+    Images:
+      Type: AWS::DynamoDB::Table
+      Properties:
+        TableName: images-\${sls:stage}
+        BillingMode: { 'Fn::If': [IsProd, PROVISIONED, PAY_PER_REQUEST] }
+        AttributeDefinitions: [{ AttributeName: groupId, AttributeType: S }, { AttributeName: imageId, AttributeType: S }]
+        KeySchema: [{ AttributeName: groupId, KeyType: HASH }]
+        GlobalSecondaryIndexes:
+          - IndexName: { 'Fn::Sub': '\${self:provider.environment.IMAGE_ID_INDEX}' }
+            KeySchema: [{ AttributeName: imageId, KeyType: HASH }]
+            Projection: { ProjectionType: ALL }
+        SSESpecification: { SSEEnabled: true, KMSMasterKeyId: { Ref: KeyDefinedElsewhere } }
+`,
+    });
+    const { model } = await loadService({ serviceDir: dir });
+    const [images] = collectTables(model, '123456789012');
+    expect(images!.createTableInput).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      GlobalSecondaryIndexes: [{ IndexName: 'ImageIdIndex', KeySchema: [{ AttributeName: 'imageId', KeyType: 'HASH' }] }],
+    });
+  });
+
+  it('names the property and the intrinsic when a table property cannot be evaluated locally', async () => {
+    const dir = writeService({
+      'serverless.yml': `service: shop
+provider: { name: aws, runtime: nodejs22.x }
+functions: { f: { handler: h.handler } }
+resources:
+  Resources:
+    Orders:
+      Type: AWS::DynamoDB::Table
+      Properties:
+        AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]
+        KeySchema: [{ AttributeName: id, KeyType: HASH }]
+        GlobalSecondaryIndexes:
+          - IndexName: { 'Fn::ImportValue': shared-index-name }
+            KeySchema: [{ AttributeName: id, KeyType: HASH }]
+`,
+    });
+    const { model } = await loadService({ serviceDir: dir });
+    let caught: unknown;
+    try {
+      collectTables(model, '123456789012');
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toMatchObject({ code: 'DYNAMODB_INVALID_TABLE', path: 'resources.Resources.Orders.Properties.GlobalSecondaryIndexes', userError: true });
+    expect((caught as Error).message).toContain('Fn::ImportValue');
+  });
+
   it('names the table, the property and the fix when a table cannot be created', async () => {
     const dir = writeService({
       'serverless.yml': `service: shop
