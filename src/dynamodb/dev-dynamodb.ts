@@ -10,6 +10,9 @@ import { writeSdkV2Preload } from './sdk-v2-preload.js';
 import { collectStreamMappings } from './stream-mappings.js';
 import { StreamPoller } from './stream-poller.js';
 import { collectTables, type TableDefinition } from './table-definitions.js';
+import type { HostRoute } from '../runtime/host-redirect.js';
+import { DYNAMODB_HOST_PATTERNS, dynamodbHostnames } from './aws-hostnames.js';
+import { startTlsFront, type TlsFront } from './tls-front.js';
 
 /** DynamoDB Local's port, so tools set up for it work unchanged. */
 export const DEFAULT_DYNAMODB_PORT = 8000;
@@ -31,6 +34,8 @@ export interface PreparedDynamodb {
   env: Record<string, string>;
   /** Lines for the start-up banner. */
   banner: string[];
+  /** What handler processes reach DynamoDB's AWS host names by, and the certificate they trust for it. */
+  localServices: { routes: HostRoute[]; certificates: string[] };
   /** Starts the stream event source mappings; answers how to stop them. */
   startStreams(invoke: (functionKey: string, event: unknown) => Promise<InvokeResult>): () => Promise<void>;
 }
@@ -41,6 +46,7 @@ export interface PreparedDynamodb {
  */
 export function createDevDynamodb(options: DevDynamodbOptions) {
   let endpoint: EmbeddedEndpoint | undefined;
+  let front: TlsFront | undefined;
   let serviceDir: string | undefined;
   const checkpoints = new Map<string, number>();
   const ownEndpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB;
@@ -50,7 +56,7 @@ export function createDevDynamodb(options: DevDynamodbOptions) {
     // Ref and Fn::GetAtt of the tables in environment are evaluated with the rest of the intrinsics (src/config/intrinsics/).
     const model = loaded;
     const { mappings, warnings } = collectStreamMappings(loaded, tables);
-    const idle: PreparedDynamodb = { model, env: {}, banner: [], startStreams: () => async () => {} };
+    const idle: PreparedDynamodb = { model, env: {}, banner: [], localServices: { routes: [], certificates: [] }, startStreams: () => async () => {} };
     if (!options.enabled || ownEndpoint) {
       for (const mapping of mappings) options.warn({ code: 'DYNAMODB_STREAM_NOT_RUN', message: `stream event of function '${mapping.functionKey}' does not run: the embedded DynamoDB endpoint is off (${ownEndpoint ? 'AWS_ENDPOINT_URL_DYNAMODB is set' : '--no-dynamodb'})` });
       const env: Record<string, string> = ownEndpoint ? { AWS_ENDPOINT_URL_DYNAMODB: ownEndpoint } : {};
@@ -71,8 +77,10 @@ export function createDevDynamodb(options: DevDynamodbOptions) {
       });
       serviceDir = loaded.serviceDir;
       await writeEndpointFile(serviceDir, endpoint.url);
+      front = await startTlsFront(Number(new URL(endpoint.url).port), { hostnames: dynamodbHostnames(loaded.region), cacheDir: path.join(wsgateDir, 'tls-dynamodb') });
     }
     const running = endpoint;
+    const routes = front ? [{ hosts: DYNAMODB_HOST_PATTERNS, host: '127.0.0.1', port: front.port }] : [];
     for (const note of await running.applyTables(tables)) options.print(`DynamoDB: ${note}`);
     const env = {
       AWS_ENDPOINT_URL_DYNAMODB: running.url,
@@ -84,6 +92,8 @@ export function createDevDynamodb(options: DevDynamodbOptions) {
       model,
       env,
       banner: [`  DynamoDB:     ${running.url}  (${describeTables(tables)}; data in .wsgate/dynamodb)`],
+      // SDKs that ignore AWS_ENDPOINT_URL_DYNAMODB call https://dynamodb.{region}.amazonaws.com: it leads here too.
+      localServices: { routes, certificates: front ? [front.certificate] : [] },
       startStreams(invoke) {
         const pollers = mappings.map((mapping) => new StreamPoller(mapping, running.streamOf(mapping.tableName)!, checkpoints, { invoke, log: options.print }));
         return async () => void (await Promise.all(pollers.map((poller) => poller.stop())));
@@ -94,6 +104,8 @@ export function createDevDynamodb(options: DevDynamodbOptions) {
   return {
     prepare,
     async close(): Promise<void> {
+      await front?.close();
+      front = undefined;
       await endpoint?.close();
       endpoint = undefined;
       if (serviceDir) await removeEndpointFile(serviceDir);

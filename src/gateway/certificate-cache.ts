@@ -10,6 +10,8 @@ export interface CertificatePems {
 
 /** What a certificate must cover for the gateway to serve it. */
 export interface CertificateNames {
+  /** The subject's CN; default `localhost`. Certificates trusted side by side need different ones (issuer lookup is by name). */
+  commonName?: string;
   hostnames: readonly string[];
   ips: readonly string[];
 }
@@ -36,6 +38,7 @@ function isUsable(pems: CertificatePems, names: CertificateNames, now: number): 
   const x509 = new X509Certificate(pems.cert);
   // Handler processes trust it as a CA through NODE_EXTRA_CA_CERTS.
   if (!x509.ca) return false;
+  if (x509.subject !== `CN=${names.commonName ?? 'localhost'}`) return false;
   if (!(Date.parse(x509.validFrom) <= now && Date.parse(x509.validTo) - now > MIN_VALIDITY_LEFT_MS)) return false;
   if (names.hostnames.some((name) => x509.checkHost(name) === undefined)) return false;
   if (names.ips.some((ip) => x509.checkIP(ip) === undefined)) return false;

@@ -18,7 +18,7 @@ import type { ManagementObserver } from './management-record.js';
 import { parseRouteSelectionExpression } from './route-selection.js';
 import { createGatewayServer, type GatewayServer } from './server.js';
 import { createGatewayCertificate, type GatewayCertificate } from './gateway-certificate.js';
-import { executeApiHosts } from '../runtime/host-redirect.js';
+import { executeApiHosts, type HostRoute } from '../runtime/host-redirect.js';
 import { createInspector, INSPECTOR_PATH, type Inspector, type InspectorOptions } from '../inspector/create-inspector.js';
 import { createInspectorActions } from '../inspector/inspector-actions.js';
 
@@ -55,6 +55,11 @@ export interface GatewayOptions {
    * SDKs always sign but local tools often do not.
    */
   requireSignatures?: { credentials: readonly SigningCredentials[] };
+  /**
+   * Local servers handler processes of the default runtime reach by AWS host names (the embedded DynamoDB endpoint
+   * for SDKs that ignore AWS_ENDPOINT_URL_DYNAMODB), and the certificates (PEM) they serve, which handlers then trust.
+   */
+  localServices?: { routes: readonly HostRoute[]; certificates: readonly string[] };
   /** Serve TLS on the same port (default true), so `https://${domainName}/${stage}` works from handlers. */
   tls?: boolean;
   /** Default: derived from service and stage. */
@@ -208,6 +213,7 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
           cacheDir: path.join(model.serviceDir, '.wsgate', 'tls'),
           // Handler code may build the API's AWS host name from requestContext.apiId; it reaches this gateway.
           hostnames: [executeApiHostname(state.apiId, state.region)],
+          alsoTrust: options.localServices?.certificates ?? [],
         });
       }
       server = createGatewayServer(state, certificate);
@@ -246,6 +252,7 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
               host: connectHost(host),
               port: bound.port,
               ...(certificate ? { caFile: certificate.certFile } : {}),
+              routes: options.localServices?.routes ?? [],
             },
             ...options.runtime,
             ...(inspector ? { onLog: teeLog(options.runtime?.onLog, inspector.onHandlerLog) } : {}),

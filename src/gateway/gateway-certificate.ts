@@ -18,6 +18,10 @@ export interface GatewayCertificateOptions {
   cacheDir?: string;
   /** Host names it must cover besides `localhost` (the API's `{apiId}.execute-api.{region}.amazonaws.com`). */
   hostnames?: readonly string[];
+  /** The subject's CN, default `localhost`: another certificate handlers trust beside this one needs its own. */
+  commonName?: string;
+  /** Other certificates (PEM) handler processes must trust too; they are added to `certFile`. */
+  alsoTrust?: readonly string[];
 }
 
 /**
@@ -26,7 +30,7 @@ export interface GatewayCertificateOptions {
  * 100 ms of start-up (most of it loading the generator), so it is reused from `cacheDir` while it fits.
  */
 export async function createGatewayCertificate(host = '127.0.0.1', options: GatewayCertificateOptions = {}): Promise<GatewayCertificate> {
-  const names: CertificateNames = { hostnames: [...new Set(['localhost', ...(options.hostnames ?? [])])], ips: listCertificateIps(host) };
+  const names: CertificateNames = { ...(options.commonName ? { commonName: options.commonName } : {}), hostnames: [...new Set(['localhost', ...(options.hostnames ?? [])])], ips: listCertificateIps(host) };
   let pems = options.cacheDir ? await readCachedCertificate(options.cacheDir, names) : undefined;
   if (!pems) {
     pems = await generateCertificate(names);
@@ -35,13 +39,13 @@ export async function createGatewayCertificate(host = '127.0.0.1', options: Gate
   // Each gateway's handlers trust the certificate it serves, even if another start replaces the cache meanwhile.
   const dir = await mkdtemp(join(tmpdir(), 'wsgate-tls-'));
   const certFile = join(dir, 'gateway-ca.pem');
-  await writeFile(certFile, pems.cert);
+  await writeFile(certFile, [pems.cert, ...(options.alsoTrust ?? [])].join('\n'));
   return { key: pems.key, cert: pems.cert, certFile, dispose: () => rm(dir, { recursive: true, force: true }) };
 }
 
 async function generateCertificate(names: CertificateNames): Promise<CertificatePems> {
   const { generate } = await import('selfsigned');
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+  const pems = await generate([{ name: 'commonName', value: names.commonName ?? 'localhost' }], {
     keyType: 'ec',
     algorithm: 'sha256',
     extensions: [

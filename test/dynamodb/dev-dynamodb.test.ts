@@ -79,9 +79,14 @@ describe('wsgate dev with the service\'s DynamoDB tables', { timeout: 90_000 }, 
       },
     ]);
 
+    // An SDK that does not read AWS_ENDPOINT_URL_DYNAMODB calls DynamoDB's AWS host name: it reaches the same tables.
+    const byAwsHost = await call(dev.ws, { action: 'awsHost', id: 'b' });
+    expect(byAwsHost).toEqual({ item: { id: { S: 'b' }, via: { S: 'aws-host' } }, url: 'https://dynamodb.us-east-1.amazonaws.com/' });
+    expect((await nextEvent(2)).Records[0]).toMatchObject({ eventName: 'INSERT', dynamodb: { Keys: { id: { S: 'b' } } } });
+
     const v2 = await call(dev.ws, { action: 'v2', id: 'a' });
     expect(v2).toEqual({ item: { id: 'a', via: 'v2', count: 2 }, endpoint: `${dev.endpoint}/` });
-    expect((await nextEvent(2)).Records[0]).toMatchObject({ eventName: 'MODIFY', dynamodb: { OldImage: { via: { S: 'v3' } }, NewImage: { via: { S: 'v2' }, count: { N: '2' } } } });
+    expect((await nextEvent(3)).Records[0]).toMatchObject({ eventName: 'MODIFY', dynamodb: { OldImage: { via: { S: 'v3' } }, NewImage: { via: { S: 'v2' }, count: { N: '2' } } } });
 
     const boto3 = await run('/usr/bin/python3', [path.join(serviceDir, 'boto3-client.py'), v3.env.TABLE], {
       env: {
@@ -94,12 +99,13 @@ describe('wsgate dev with the service\'s DynamoDB tables', { timeout: 90_000 }, 
     });
     expect(JSON.parse(boto3.stdout)).toEqual({ via: 'boto3', blob: [0, 1, 254, 255], endpoint: dev.endpoint });
     // A binary attribute reaches the stream function as base64 text.
-    expect((await nextEvent(3)).Records[0].dynamodb.NewImage).toEqual({ id: { S: 'from-boto3' }, via: { S: 'boto3' }, blob: { B: 'AAH+/w==' } });
+    expect((await nextEvent(4)).Records[0].dynamodb.NewImage).toEqual({ id: { S: 'from-boto3' }, via: { S: 'boto3' }, blob: { B: 'AAH+/w==' } });
 
     // `wsgate tables` shows what is stored.
     const tables = await run(process.execPath, [path.join(repoRoot, 'bin/wsgate.js'), 'tables', 'ItemsTable', '--config', configFile]);
     expect(tables.stdout.trim().split('\n').map((line) => JSON.parse(line)).sort((x, y) => x.id.localeCompare(y.id))).toEqual([
       { id: 'a', via: 'v2', count: 2 },
+      { id: 'b', via: 'aws-host' },
       { id: 'from-boto3', via: 'boto3', blob: 'AAH+/w==' },
     ]);
   });

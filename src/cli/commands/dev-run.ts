@@ -181,6 +181,7 @@ async function startDevGateway(
       ...(inspectPort !== undefined ? { inspect: { port: inspectPort, onPort: (fn: string, port: number) => debugPorts.push(`${fn} 127.0.0.1:${port}`) } } : {}),
       ...scaleOptions(options.scale),
     },
+    localServices: prepared.localServices,
     inspector: options.inspector !== false,
     observers: [devLog.observer, ...logs.observers],
     onManagementRequest: devLog.onManagementRequest,
