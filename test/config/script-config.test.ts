@@ -63,6 +63,15 @@ describe('serverless.ts / .js / .cjs / .mjs', () => {
     }
   });
 
+  it('runs the configuration from its service folder as v3 does, whatever the working directory (--config elsewhere)', async () => {
+    const serviceDir = writeService(TEMPLATE_FILES);
+    const cwd = process.cwd();
+    expect(cwd).not.toBe(serviceDir);
+    const { model } = await loadService({ env: {}, serviceDir });
+    expect([...model.functions.values()].map((f) => f.handler)).toEqual(['src/functions/hello/handler.main']);
+    expect(process.cwd()).toBe(cwd);
+  });
+
   it.each([
     ['serverless.js', `module.exports = ${json};`],
     ['serverless.cjs', `module.exports = Promise.resolve(${json});`],

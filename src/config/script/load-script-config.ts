@@ -20,8 +20,30 @@ export interface LoadedScriptConfig extends ParsedDocument {
  * template) and picks up edits of imported files on every load; packages stay `require`d from node_modules.
  */
 export async function loadScriptConfig(file: string): Promise<LoadedScriptConfig> {
-  const exported = path.extname(file) === '.mjs' ? await importModule(file) : await requireBundled(file);
-  const value = await initialize(file, async () => unwrapDefault(await exported.value));
+  const value = await inServiceDir(file, async () => {
+    const exported = path.extname(file) === '.mjs' ? await importModule(file) : await requireBundled(file);
+    return { inputs: exported.inputs, value: await initialize(file, async () => unwrapDefault(await exported.value)) };
+  });
+  return toConfig(file, value.value, value.inputs);
+}
+
+/**
+ * Serverless v3 runs a configuration file from its service folder, and templates rely on it (aws-nodejs-typescript's
+ * `handlerPath` cuts `process.cwd()` out of `__dirname`): `--config other/serverless.ts` runs it from `other/` too.
+ */
+async function inServiceDir<T>(file: string, run: () => Promise<T>): Promise<T> {
+  const previous = process.cwd();
+  const serviceDir = path.dirname(file);
+  if (previous === serviceDir) return run();
+  process.chdir(serviceDir);
+  try {
+    return await run();
+  } finally {
+    process.chdir(previous);
+  }
+}
+
+function toConfig(file: string, value: unknown, inputs: string[]): LoadedScriptConfig {
   if (!isRecord(value)) {
     throw new WsgateError({
       code: 'INVALID_CONFIGURATION_EXPORT',
@@ -43,7 +65,7 @@ export async function loadScriptConfig(file: string): Promise<LoadedScriptConfig
     });
   }
   // Values of a script have no line of their own: errors name the file and the config path.
-  return { value: plain, sourceMap: createSourceMap(file, new Map()), inputs: exported.inputs };
+  return { value: plain, sourceMap: createSourceMap(file, new Map()), inputs };
 }
 
 interface Exported {
