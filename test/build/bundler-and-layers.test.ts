@@ -129,3 +129,42 @@ describe('a service with a local layer', () => {
     expect(serviceFiles).toContain('src/handler.js');
   });
 });
+
+describe('a function with layers published outside the service (ARNs)', () => {
+  const mapped = 'arn:aws:lambda:eu-west-1:123456789012:layer:vendor-tools:7';
+  const unmapped = 'arn:aws:lambda:eu-west-1:123456789012:layer:monitoring-extension:12';
+  const warningsOf = (output: string[]) => output.filter((line) => line.startsWith('Warning [RUNTIME_LAYER_NOT_LOCAL]'));
+
+  it('runs the handler with the modules of the folder custom.wsgate.layers maps an ARN to, and names the unmapped ARN at start-up', async () => {
+    const dir = copy('layer-external');
+    const client = await openClient(await startDev(dir));
+    client.ws.send('hello');
+    // vendor-format exists only in the mapped folder's nodejs/node_modules, as in /opt/nodejs/node_modules on Lambda.
+    expect(await client.nextMessage()).toBe('HELLO! (vendor-format 2.1.0)');
+    client.ws.close();
+
+    const output = [...cli!.stdout, ...cli!.stderr];
+    const warnings = warningsOf(output);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`serverless.yml:20:9 at functions.echo.layers[1]: layer ${unmapped} of function 'echo' has no local folder`);
+    const hint = output[output.indexOf(warnings[0]!) + 1];
+    expect(hint).toContain(`custom.wsgate.layers: { '${unmapped}': ./layers/local-copy }`);
+  });
+
+  it('without the mapping, names both ARNs, and the handler cannot find the layer module, as on Lambda without the layer', async () => {
+    const dir = copy('layer-external');
+    const file = join(dir, 'serverless.yml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^custom:\n(  .*\n)+/m, ''));
+    const client = await openClient(await startDev(dir));
+    client.ws.send('hello');
+    expect(JSON.parse(await client.nextMessage()).message).toBe('Internal server error');
+    await cli!.waitForLine(/Cannot find module 'vendor-format'/);
+    client.ws.close();
+
+    const warnings = warningsOf([...cli!.stdout, ...cli!.stderr]);
+    expect(warnings.map((line) => /at (functions\.echo\.layers\[\d\]): layer (\S+) /.exec(line)?.slice(1))).toEqual([
+      ['functions.echo.layers[0]', mapped],
+      ['functions.echo.layers[1]', unmapped],
+    ]);
+  });
+});
