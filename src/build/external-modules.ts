@@ -80,6 +80,10 @@ export async function externalModuleEntries(
   issues: ErrorDetail[],
 ): Promise<ZipEntry[]> {
   const isProvided = picomatch([...provided]);
+  // Each artifact of a service packaged individually checks the same externals: one report each.
+  const report = (issue: ErrorDetail) => {
+    if (!issues.some((known) => known.code === issue.code && known.message === issue.message)) issues.push(issue);
+  };
   const pkg = servicePackageJson(serviceDir);
   const dependencies = new Set(names(pkg.dependencies));
   const devDependencies = new Set(names(pkg.devDependencies));
@@ -88,7 +92,7 @@ export async function externalModuleEntries(
   externals.forEach((name, i) => {
     if (!dependencies.has(name) && devDependencies.has(name)) {
       if (IGNORED_DEV_DEPENDENCIES.has(name)) return;
-      issues.push({
+      report({
         code: 'PACKAGE_EXTERNAL_DEV_DEPENDENCY',
         message: `external module '${name}' is a devDependency: the bundle loads it at run time, so the zip must hold it`,
         path: `custom.esbuild.external[${i}]`,
@@ -106,7 +110,7 @@ export async function externalModuleEntries(
     const resolved = resolvePackage(name, from, serviceDir, zipDirs);
     if (!resolved) {
       if (optional) continue;
-      issues.push({
+      report({
         code: 'PACKAGE_EXTERNAL_NOT_INSTALLED',
         message:
           external !== undefined
