@@ -19,10 +19,12 @@ const dotnet = (deprecated: string): RuntimeDeprecation => ({ deprecated, succes
 const osOnly = (deprecated: string): RuntimeDeprecation => ({ deprecated, successor: 'provided.al2023' });
 
 /**
- * Checked in December 2026 against the "Deprecated runtimes" table and the projected dates of the "Supported
- * runtimes" table of https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html; the oldest rows (.NET Core
- * 1.0 and 2.0) come from the same page's earlier "Runtime support policy" list. Only dates that have passed are
- * listed: the supported runtimes' projected dates move (python3.9 was put off from 2025-10-31 to 2025-12-15).
+ * Checked in December 2026 against https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html: its
+ * "Deprecated runtimes" table, the projected dates of its "Supported runtimes" table for the runtimes whose date
+ * has passed since (python3.10/3.11, java8.al2/11/17, provided.al2 on 2026-06-30, ruby3.2 on 2026-03-31, dotnet8
+ * on 2026-11-10; read from tflint-ruleset-aws's deprecated-runtime rule, which copies that page), and the page's
+ * earlier "Runtime support policy" list for .NET Core 1.0 and 2.0. Projected dates move (python3.9 was put off
+ * from 2025-10-31 to 2025-12-15), so only dates that have passed are listed.
  */
 export const DEPRECATED_RUNTIMES: Readonly<Record<string, RuntimeDeprecation>> = {
   'nodejs': node('2016-10-31'),
