@@ -7,9 +7,10 @@ import { pickFiles, type ServiceFiles } from '../package/select-service-files.js
 import { folderEntries, type ZipEntry } from '../package/zip-files.js';
 import { layerNodePaths } from '../runtime/layer-environment.js';
 import { bundleHandler, BundleFailure } from './bundle-handler.js';
+import { externalModuleEntries } from './external-modules.js';
 import type { BundlerSettings } from './bundler-plugin.js';
 
-/** A package name of `external` (not `exclude`d): its folder goes into the zip as the plugin's packager would install it. */
+/** The package names of `custom.esbuild.external` (not `exclude`d): they go into the zip as the plugin's packager installs them. */
 function externalPackages(settings: BundlerSettings): string[] {
   return (settings.esbuild.external ?? []).filter((name) => !settings.exclude.includes(name) && !name.includes('*'));
 }
@@ -17,7 +18,7 @@ function externalPackages(settings: BundlerSettings): string[] {
 /**
  * The zip entries of a bundled artifact, laid out as serverless-esbuild's `.esbuild/.build` folder: each function's
  * bundle at its handler's path with the bundle's extension (so the handler string stays as written), its `.map` when
- * `sourcemap` is on, the files the user's `package.patterns` add, and the `external` packages' folders.
+ * `sourcemap` is on, the files the user's `package.patterns` add, and the `external` packages with their dependencies.
  */
 export async function bundledEntries(
   model: ServiceModel,
@@ -65,8 +66,8 @@ export async function bundledEntries(
     }
   }
   const patterns = ['!**', ...model.package.patterns, ...(own?.package?.patterns ?? [])];
-  for (const pkg of externalPackages(settings)) patterns.push(`node_modules/${pkg}/**`);
-  for (const entry of folderEntries(model.serviceDir, pickFiles(files, patterns))) {
+  const externals = await externalModuleEntries(model.serviceDir, externalPackages(settings), settings.exclude, model.configFile, issues);
+  for (const entry of [...folderEntries(model.serviceDir, pickFiles(files, patterns)), ...externals]) {
     if (!entries.has(entry.name)) entries.set(entry.name, entry);
   }
   return [...entries.values()];

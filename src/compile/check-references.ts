@@ -70,12 +70,19 @@ export function checkReferences(model: ServiceModel, template: CfnTemplate): Err
           message: `${section}.${id} refers to "${target}" (${kind}), which is not in the template: CloudFormation would refuse it`,
           path: configPathOf(model, section, id),
           location: { file: model.configFile },
-          hint: `Define "${target}" under resources.Resources (or layers:/functions: for the ones wsgate generates), or fix the name.`,
+          hint: retainedLayerHint(model, target) ?? `Define "${target}" under resources.Resources (or layers:/functions: for the ones wsgate generates), or fix the name.`,
         });
       }
     }
   }
   return issues;
+}
+
+/** A Ref to a layer with `retain: true` names nothing: v3 appends the layer's hash to its id (see lambda-layer.ts). */
+function retainedLayerHint(model: ServiceModel, target: string): string | undefined {
+  const layer = [...(model.layers?.values() ?? [])].find((candidate) => candidate.retain && candidate.logicalId === target);
+  if (!layer) return undefined;
+  return `Layer "${layer.key}" has retain: true, so Serverless v3 appends its content hash to the logical id and { Ref: ${target} } names nothing. Drop retain, or refer to a published version by its ARN.`;
 }
 
 function configPathOf(model: ServiceModel, section: string, id: string): string | undefined {

@@ -1,4 +1,4 @@
-import { compileLambdaLayer, compileLayerOutputs, layerArtifactName, layerHash } from './resources/lambda-layer.js';
+import { compileLambdaLayer, compileLayerOutputs, compileLayerResources, layerArtifactName, layerHash } from './resources/lambda-layer.js';
 import type { FunctionModel, ServiceModel } from '../config/model.js';
 import type { ErrorDetail } from '../errors.js';
 import type { CfnOutput, CfnResource } from './cfn.js';
@@ -72,14 +72,14 @@ export function compileGeneratedResources(
   const origins = new Map<string, string>();
   const location = { file: model.configFile };
 
-  const add = (id: string, resource: CfnResource, configPath: string, what: string): boolean => {
+  const add = (id: string, resource: CfnResource, configPath: string, what: string, invalidIdHint?: string): boolean => {
     if (!isValidLogicalId(id)) {
       issues.push({
         code: 'PACKAGE_INVALID_LOGICAL_ID',
         message: `${what} gives the CloudFormation logical id "${id}", which is not alphanumeric (or is longer than 255 characters)`,
         path: configPath,
         location,
-        hint: 'Use only letters, digits, "-", "_", "." and "/" in function names and route keys.',
+        hint: invalidIdHint ?? 'Use only letters, digits, "-", "_", "." and "/" in function names and route keys.',
       });
       return false;
     }
@@ -109,10 +109,22 @@ export function compileGeneratedResources(
   // v3 compiles layers (package:compileLayers) before functions.
   for (const layer of model.layers?.values() ?? []) {
     const s3Key = `${options.artifactDirectoryName}/${layerArtifactName(layer.key)}`;
-    const resource = compileLambdaLayer(model, layer, bucket.bucket, s3Key);
-    if (!add(layer.logicalId, resource, layer.configPath, `Layer "${layer.key}"`)) continue;
+    const layerVersion = compileLambdaLayer(model, layer, bucket.bucket, s3Key);
     const zip = options.layerZips?.[layer.key];
-    Object.assign(outputs, compileLayerOutputs(layer.logicalId, zip && layerHash(resource, zip), s3Key));
+    const hash = zip && layerHash(layerVersion, zip);
+    const compiled = compileLayerResources(layer, layerVersion, hash);
+    if (!add(compiled.logicalId, compiled.layerVersion, layer.configPath, `Layer "${layer.key}"`)) continue;
+    compiled.permissions.forEach(({ logicalId, resource }, i) =>
+      add(
+        logicalId,
+        resource,
+        `${layer.configPath}.allowedAccounts[${i}]`,
+        `Account "${layer.allowedAccounts![i]}" of layer "${layer.key}"`,
+        // Serverless v3 names the permission after the account as written, and CloudFormation refuses the ":" of an ARN.
+        'Write the account as its 12-digit id in quotes (\'123456789012\') rather than its root ARN.',
+      ),
+    );
+    Object.assign(outputs, compileLayerOutputs(layer, compiled.logicalId, hash, s3Key));
   }
 
   for (const fn of model.functions.values()) {

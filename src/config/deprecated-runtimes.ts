@@ -13,7 +13,19 @@ export interface RuntimeDeprecation {
 
 const node = (deprecated: string, blocked?: string): RuntimeDeprecation => ({ deprecated, blocked, successor: 'nodejs22.x or nodejs24.x' });
 const python = (deprecated: string): RuntimeDeprecation => ({ deprecated, successor: 'python3.12 or python3.13' });
+const java = (deprecated: string): RuntimeDeprecation => ({ deprecated, successor: 'java21' });
+const ruby = (deprecated: string): RuntimeDeprecation => ({ deprecated, successor: 'ruby3.4' });
+const dotnet = (deprecated: string): RuntimeDeprecation => ({ deprecated, successor: 'dotnet10' });
+const osOnly = (deprecated: string): RuntimeDeprecation => ({ deprecated, successor: 'provided.al2023' });
 
+/**
+ * Checked in December 2026 against https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html: its
+ * "Deprecated runtimes" table, the projected dates of its "Supported runtimes" table for the runtimes whose date
+ * has passed since (python3.10/3.11, java8.al2/11/17, provided.al2 on 2026-06-30, ruby3.2 on 2026-03-31, dotnet8
+ * on 2026-11-10; read from tflint-ruleset-aws's deprecated-runtime rule, which copies that page), and the page's
+ * earlier "Runtime support policy" list for .NET Core 1.0 and 2.0. Projected dates move (python3.9 was put off
+ * from 2025-10-31 to 2025-12-15), so only dates that have passed are listed.
+ */
 export const DEPRECATED_RUNTIMES: Readonly<Record<string, RuntimeDeprecation>> = {
   'nodejs': node('2016-10-31'),
   'nodejs4.3': node('2020-03-05'),
@@ -31,13 +43,24 @@ export const DEPRECATED_RUNTIMES: Readonly<Record<string, RuntimeDeprecation>> =
   'python3.7': python('2023-12-04'),
   'python3.8': python('2024-10-14'),
   'python3.9': python('2025-12-15'),
-  'go1.x': { deprecated: '2024-01-08', successor: 'provided.al2023' },
-  'provided': { deprecated: '2024-01-08', successor: 'provided.al2023' },
-  'java8': { deprecated: '2024-01-08', successor: 'java21' },
-  'ruby2.5': { deprecated: '2021-07-30', successor: 'ruby3.3' },
-  'ruby2.7': { deprecated: '2023-12-07', successor: 'ruby3.3' },
-  'dotnetcore2.1': { deprecated: '2022-01-05', successor: 'dotnet8' },
-  'dotnetcore3.1': { deprecated: '2023-04-03', successor: 'dotnet8' },
-  'dotnet6': { deprecated: '2024-12-20', successor: 'dotnet8' },
-  'dotnet7': { deprecated: '2024-05-14', successor: 'dotnet8' },
+  'python3.10': python('2026-06-30'),
+  'python3.11': python('2026-06-30'),
+  'java8': java('2024-01-08'),
+  'java8.al2': java('2026-06-30'),
+  'java11': java('2026-06-30'),
+  'java17': java('2026-06-30'),
+  'go1.x': osOnly('2024-01-08'),
+  'provided': osOnly('2024-01-08'),
+  'provided.al2': osOnly('2026-06-30'),
+  'ruby2.5': ruby('2021-07-30'),
+  'ruby2.7': ruby('2023-12-07'),
+  'ruby3.2': ruby('2026-03-31'),
+  'dotnetcore1.0': dotnet('2019-07-30'),
+  'dotnetcore2.0': dotnet('2019-05-30'),
+  'dotnetcore2.1': dotnet('2022-01-05'),
+  'dotnetcore3.1': dotnet('2023-04-03'),
+  'dotnet5.0': dotnet('2022-05-10'),
+  'dotnet6': dotnet('2024-12-20'),
+  'dotnet7': dotnet('2024-05-14'),
+  'dotnet8': dotnet('2026-11-10'),
 };

@@ -71,6 +71,10 @@ export interface LayerModel {
   readonly licenseInfo?: string;
   readonly compatibleRuntimes?: readonly string[];
   readonly compatibleArchitectures?: readonly string[];
+  /** `retain: true`: every version stays when the stack changes (v3: DeletionPolicy Retain, a logical id per content hash). */
+  readonly retain?: boolean;
+  /** Accounts (`'123456789012'`, `'*'`, an IAM root ARN) granted `lambda:GetLayerVersion`. */
+  readonly allowedAccounts?: readonly string[];
   /** `layers.<key>`. */
   readonly configPath: string;
 }

@@ -28,6 +28,8 @@ export function normalizeServiceLayers(raw: unknown, serviceDir: string): Map<st
       licenseInfo: typeof value.licenseInfo === 'string' ? value.licenseInfo : undefined,
       compatibleRuntimes: strings(value.compatibleRuntimes),
       compatibleArchitectures: strings(value.compatibleArchitectures),
+      retain: value.retain === true ? true : undefined,
+      allowedAccounts: strings(value.allowedAccounts),
       configPath: `layers.${key}`,
     }));
   }

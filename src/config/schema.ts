@@ -354,7 +354,28 @@ export const CONFIG_SCHEMA = {
     variablesResolutionMode: {},
     deprecationNotificationMode: {},
     disabledDeprecations: {},
-    layers: { type: ['object', 'null'], description: 'a map of layer names to layer definitions' },
+    layers: {
+      type: ['object', 'null'],
+      description: 'a map of layer names to layer definitions',
+      additionalProperties: {
+        type: 'object',
+        description: 'a layer definition (path, name, description, retain, allowedAccounts, …)',
+        properties: {
+          path: { type: 'string' },
+          retain: { type: 'boolean', description: 'true (keep every version when the stack changes) or false' },
+          allowedAccounts: {
+            type: 'array',
+            description: 'a list of accounts that may use the layer',
+            items: {
+              type: 'string',
+              // Serverless v3's pattern (provider.js).
+              pattern: '^(\\d{12}|\\*|arn:(aws[a-zA-Z-]*):iam::\\d{12}:root)$',
+              description: "a 12-digit account id in quotes ('123456789012'), '*', or arn:aws:iam::<account id>:root",
+            },
+          },
+        },
+      },
+    },
     // Defined by the serverless-step-functions plugin, common beside websocket services.
     stepFunctions: {},
   }, V3_TOP_LEVEL_KEYS),

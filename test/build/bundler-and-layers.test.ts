@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,5 +128,113 @@ describe('a service with a local layer', () => {
     const serviceFiles = readZipListing(readFileSync(join(dir, '.serverless', 'layer-local.zip'))).map((entry) => entry.name);
     expect(serviceFiles.filter((name) => name.startsWith('layers/'))).toEqual([]);
     expect(serviceFiles).toContain('src/handler.js');
+  });
+});
+
+describe('a function with layers published outside the service (ARNs)', () => {
+  const mapped = 'arn:aws:lambda:eu-west-1:123456789012:layer:vendor-tools:7';
+  const unmapped = 'arn:aws:lambda:eu-west-1:123456789012:layer:monitoring-extension:12';
+  const warningsOf = (output: string[]) => output.filter((line) => line.startsWith('Warning [RUNTIME_LAYER_NOT_LOCAL]'));
+
+  it('runs the handler with the modules of the folder custom.wsgate.layers maps an ARN to, and names the unmapped ARN at start-up', async () => {
+    const dir = copy('layer-external');
+    const client = await openClient(await startDev(dir));
+    client.ws.send('hello');
+    // vendor-format exists only in the mapped folder's nodejs/node_modules, as in /opt/nodejs/node_modules on Lambda.
+    expect(await client.nextMessage()).toBe('HELLO! (vendor-format 2.1.0)');
+    client.ws.close();
+
+    const output = [...cli!.stdout, ...cli!.stderr];
+    const warnings = warningsOf(output);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`serverless.yml:20:9 at functions.echo.layers[1]: layer ${unmapped} of function 'echo' has no local folder`);
+    const hint = output[output.indexOf(warnings[0]!) + 1];
+    expect(hint).toContain(`custom.wsgate.layers: { '${unmapped}': ./layers/local-copy }`);
+  });
+
+  it('without the mapping, names both ARNs, and the handler cannot find the layer module, as on Lambda without the layer', async () => {
+    const dir = copy('layer-external');
+    const file = join(dir, 'serverless.yml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^custom:\n(  .*\n)+/m, ''));
+    const client = await openClient(await startDev(dir));
+    client.ws.send('hello');
+    expect(JSON.parse(await client.nextMessage()).message).toBe('Internal server error');
+    await cli!.waitForLine(/Cannot find module 'vendor-format'/);
+    client.ws.close();
+
+    const warnings = warningsOf([...cli!.stdout, ...cli!.stderr]);
+    expect(warnings.map((line) => /at (functions\.echo\.layers\[\d\]): layer (\S+) /.exec(line)?.slice(1))).toEqual([
+      ['functions.echo.layers[0]', mapped],
+      ['functions.echo.layers[1]', unmapped],
+    ]);
+  });
+});
+
+// What Serverless v3's compile/layers.js writes for them (checked against its source).
+describe('layer options allowedAccounts and retain in wsgate package', () => {
+  it('writes a LayerVersionPermission per account, and for retain: DeletionPolicy Retain and the layer hash in the ids', () => {
+    const dir = copy('layer-options');
+    const result = packageService(dir);
+    expect(result.code, result.output).toBe(0);
+    const template = readJson(join(dir, '.serverless', 'cloudformation-template-update-stack.json'));
+    const layerIds = Object.keys(template.Resources).filter((id) => /Layer/.test(id));
+
+    // allowedAccounts: lambda:GetLayerVersion for each account, `*` spelled Wild in the id.
+    expect(template.Resources.Shared111122223333LambdaLayerPermission).toEqual({
+      Type: 'AWS::Lambda::LayerVersionPermission',
+      Properties: { Action: 'lambda:GetLayerVersion', LayerVersionArn: { Ref: 'SharedLambdaLayer' }, Principal: '111122223333' },
+    });
+    expect(template.Resources.SharedWildLambdaLayerPermission.Properties).toMatchObject({ LayerVersionArn: { Ref: 'SharedLambdaLayer' }, Principal: '*' });
+    expect(template.Resources.SharedLambdaLayer.DeletionPolicy).toBeUndefined();
+
+    // retain: the ids end with the layer hash, SHA-1 of the LayerVersion without its S3 key, then of the zip.
+    const hash = template.Outputs.ArchiveLambdaLayerHash.Value;
+    const archiveZip = readFileSync(join(dir, '.serverless', 'archive.zip'));
+    const { DeletionPolicy, ...withoutPolicy } = template.Resources[`ArchiveLambdaLayer${hash}`];
+    expect(DeletionPolicy).toBe('Retain');
+    const withoutKey = structuredClone(withoutPolicy);
+    delete withoutKey.Properties.Content.S3Key;
+    expect(hash).toBe(createHash('sha1').update(JSON.stringify(withoutKey)).update(archiveZip).digest('hex'));
+    expect(template.Resources[`Archive444455556666LambdaLayerPermission${hash}`]).toEqual({
+      Type: 'AWS::Lambda::LayerVersionPermission',
+      Properties: { Action: 'lambda:GetLayerVersion', LayerVersionArn: { Ref: `ArchiveLambdaLayer${hash}` }, Principal: '444455556666' },
+      DeletionPolicy: 'Retain',
+    });
+    expect(template.Outputs.ArchiveLambdaLayerQualifiedArn.Value).toEqual({ Ref: `ArchiveLambdaLayer${hash}` });
+    expect(layerIds.sort()).toEqual(
+      ['SharedLambdaLayer', 'Shared111122223333LambdaLayerPermission', 'SharedWildLambdaLayerPermission', `ArchiveLambdaLayer${hash}`, `Archive444455556666LambdaLayerPermission${hash}`].sort(),
+    );
+    expect(validateTemplate(template)).toEqual([]);
+  });
+
+  it('changes the retained ids when the layer content changes, so the old version stays', () => {
+    const dir = copy('layer-options');
+    const idOf = () => {
+      expect(packageService(dir).code).toBe(0);
+      const template = readJson(join(dir, '.serverless', 'cloudformation-template-update-stack.json'));
+      return Object.keys(template.Resources).find((id) => id.startsWith('ArchiveLambdaLayer'));
+    };
+    const before = idOf();
+    writeFileSync(join(dir, 'layers/archive/nodejs/node_modules/archive-data/index.js'), 'exports.rows = [1, 2, 3, 4];\n');
+    const after = idOf();
+    expect(after).toMatch(/^ArchiveLambdaLayer[0-9a-f]{40}$/);
+    expect(after).not.toBe(before);
+  });
+
+  it('refuses a Ref to a retained layer (its id carries the hash) and an account written as a number', () => {
+    const dir = copy('layer-options');
+    const file = join(dir, 'serverless.yml');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, original.replace('Ref: SharedLambdaLayer', 'Ref: ArchiveLambdaLayer'));
+    const dangling = packageService(dir);
+    expect(dangling.code).not.toBe(0);
+    expect(dangling.output).toContain('PACKAGE_DANGLING_REFERENCE');
+    expect(dangling.output).toContain('Layer "archive" has retain: true');
+
+    writeFileSync(file, original.replace("- '444455556666'", '- 444455556666'));
+    const unquoted = packageService(dir);
+    expect(unquoted.code).not.toBe(0);
+    expect(unquoted.output).toMatch(/serverless\.yml:18:\d+.*layers\.archive\.allowedAccounts\[0\]/);
+    expect(unquoted.output).toContain("a 12-digit account id in quotes ('123456789012')");
   });
 });

@@ -168,4 +168,14 @@ describe('deprecated runtimes', () => {
     expect(notes[0]!.message).toContain('nodejs12.x was deprecated by AWS Lambda on 2023-03-31');
     expect(notes[1]!.message).toContain('nodejs20.x was deprecated by AWS Lambda on 2026-04-30');
   });
+
+  it('cover the runtimes whose projected dates in AWS\'s table have passed, with a supported runtime to move to', async () => {
+    const yaml = 'service: svc\nprovider:\n  name: aws\n  runtime: python3.11\nfunctions:\n  a:\n    handler: h.a\n    runtime: provided.al2\n  b:\n    handler: h.b\n    runtime: python3.12\n';
+    const notes = (await warningsOf(yaml)).filter((w) => w.code === 'RUNTIME_DEPRECATED');
+    expect(notes.map((w) => w.path)).toEqual(['provider.runtime', 'functions.a.runtime']);
+    expect(notes[0]!.message).toContain('python3.11 was deprecated by AWS Lambda on 2026-06-30');
+    expect(notes[0]!.hint).toContain('python3.12');
+    expect(notes[1]!.message).toContain('provided.al2 was deprecated by AWS Lambda on 2026-06-30');
+    expect(notes[1]!.hint).toContain('provided.al2023');
+  });
 });

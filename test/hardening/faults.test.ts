@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WebSocket } from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadService } from '../../src/config/load.js';
 import { createDevLog } from '../../src/gateway/dev-log.js';
 import type { RequestRecord } from '../../src/gateway/logs/request-record.js';
@@ -34,19 +34,22 @@ const FAULTS: Record<Kind, { kills: boolean; error: RegExp }> = {
 const KINDS = Object.keys(FAULTS) as Kind[];
 
 let serviceDir: string;
+/** The gateway and healthy connection the current test uses: the stage `dev` (1 s timeout) unless it chose `roomy`. */
 let gw: RunningGateway;
 let healthy: TestClient;
 const devLines: string[] = [];
 const handlerLines: { functionKey: string; line: string }[] = [];
 const logWaiters: { functionKey: string; pattern: RegExp; resolve: (line: string) => void }[] = [];
 
-beforeAll(async () => {
-  serviceDir = await mkdtemp(path.join(os.tmpdir(), 'wsgate-faults-'));
-  await cp(FIXTURE, serviceDir, { recursive: true });
-  await mkdir(path.join(serviceDir, 'faults'));
-  const { model } = await loadService({ serviceDir });
+type FaultGateway = { gw: RunningGateway; healthy: TestClient };
+let dev: FaultGateway;
+let roomy: Promise<FaultGateway> | undefined;
+
+/** The fixture at `stage`, with every handler log line and dev log line collected, and a connection kept open. */
+async function startFaultGateway(stage: string): Promise<FaultGateway> {
+  const { model } = await loadService({ serviceDir, stage });
   const devLog = createDevLog((line) => devLines.push(line));
-  gw = await startGateway(model, {
+  const gateway = await startGateway(model, {
     observers: [devLog.observer],
     runtime: {
       onLog: (entry) => {
@@ -61,12 +64,35 @@ beforeAll(async () => {
       },
     },
   });
-  healthy = await openClient(`${gw.address.stageUrl}?token=1`);
+  return { gw: gateway, healthy: await openClient(`${gateway.address.stageUrl}?token=1`) };
+}
+
+/**
+ * Running out of memory takes as long as filling the heap, which on a busy machine can outlast the 1 s that the
+ * timeout faults need: that fault runs on the stage whose functions have 10 s (started the first time it is needed).
+ */
+async function useGatewayFor(kind: Kind): Promise<void> {
+  if (kind !== 'oom') return;
+  roomy ??= startFaultGateway('roomy');
+  ({ gw, healthy } = await roomy);
+}
+
+beforeAll(async () => {
+  serviceDir = await mkdtemp(path.join(os.tmpdir(), 'wsgate-faults-'));
+  await cp(FIXTURE, serviceDir, { recursive: true });
+  await mkdir(path.join(serviceDir, 'faults'));
+  dev = await startFaultGateway('dev');
+});
+
+beforeEach(() => {
+  ({ gw, healthy } = dev);
 });
 
 afterAll(async () => {
-  healthy?.ws.close();
-  await gw?.close();
+  for (const gateway of [dev, await roomy]) {
+    gateway?.healthy.ws.close();
+    await gateway?.gw.close();
+  }
   if (serviceDir) await rm(serviceDir, { recursive: true, force: true });
 });
 
@@ -124,6 +150,7 @@ const devLineFor = (connectionId: string, eventType: string) => devLines.filter(
 
 describe('a message route handler that fails', () => {
   it.each(KINDS)('%s: the Internal server error frame, a log line, a working instance next, other connections served', async (kind) => {
+    await useGatewayFor(kind);
     const expected = FAULTS[kind];
     const client = await openClient(`${gw.address.stageUrl}?token=1`);
     const logsBefore = handlerLines.length;
@@ -203,6 +230,7 @@ describe('memorySize', () => {
 
 describe('a $connect handler that fails', () => {
   it.each(KINDS)('%s: 502 on the upgrade, a log line, a working instance next, other connections served', async (kind) => {
+    await useGatewayFor(kind);
     const expected = FAULTS[kind];
     const recordsBefore = gw.records.length;
     const logsBefore = handlerLines.length;
@@ -240,6 +268,7 @@ async function expectNextConnectionServed(pidHeader: string, pid: number, kills:
 
 describe('an authorizer that fails', () => {
   it.each(KINDS)('%s: 500 on the upgrade without running $connect, a log line, a working instance next', async (kind) => {
+    await useGatewayFor(kind);
     const expected = FAULTS[kind];
     const recordsBefore = gw.records.length;
     const logsBefore = handlerLines.length;
@@ -261,6 +290,7 @@ describe('an authorizer that fails', () => {
 
 describe('a $disconnect handler that fails', () => {
   it.each(KINDS)('%s: logged and otherwise ignored, a working instance next, other connections served', async (kind) => {
+    await useGatewayFor(kind);
     const expected = FAULTS[kind];
     const logsBefore = handlerLines.length;
     const client = await openClient(`${gw.address.stageUrl}?token=1&disconnectFault=${kind}`);

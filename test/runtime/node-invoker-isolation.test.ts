@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import type { Invoker } from '../../src/runtime/invoker.js';
 import { createNodeInvoker } from '../../src/runtime/node-invoker.js';
-import { buildModel, copyFixture, isProcessAlive, listRunnerChildren, waitUntil } from './runtime-fixture.js';
+import { buildModel, copyFixture, isProcessAlive, listRunnerChildren, startHoldServer, waitUntil } from './runtime-fixture.js';
 
 // Instances are isolated like Lambda execution environments: one invocation at a time each, more under load,
 // and a crash, process.exit, endless loop or timeout replaces the instance without taking the invoker down.
@@ -181,11 +181,27 @@ describe('createNodeInvoker: isolation and lifecycle', () => {
   });
 
   it('still grows a function whose instances wait on I/O past one instance per core', async () => {
-    const inv = start({ behave: { handler: 'handler.behave' } }, 10, 20);
-    const results = await Promise.all(Array.from({ length: cores + 2 }, () => inv.invoke('behave', { kind: 'sleep', ms: 3000 })));
-    const pids = new Set(results.map((r) => (r.ok ? (r.value as { pid: number }).pid : 0)));
-    expect(pids.has(0)).toBe(false);
-    expect(pids.size).toBe(cores + 2);
+    // Each invocation waits on the test's server until released, so they can only all be waiting at once in as
+    // many instances: however busy the machine, growth gets 20 s (cold starts take well under one each).
+    const hold = await startHoldServer();
+    try {
+      const inv = start({ behave: { handler: 'handler.behave', timeout: 60 } }, 10, 20);
+      const results = Promise.all(Array.from({ length: cores + 2 }, () => inv.invoke('behave', { kind: 'hold', url: hold.url })));
+      let bound: NodeJS.Timeout | undefined;
+      const grown = await Promise.race([
+        hold.waitForRequests(cores + 2).then(() => true),
+        new Promise<false>((resolve) => (bound = setTimeout(() => resolve(false), 20_000))),
+      ]);
+      clearTimeout(bound);
+      expect(grown ? cores + 2 : hold.waiting()).toBe(cores + 2);
+      hold.release();
+      const pids = new Set((await results).map((r) => (r.ok ? (r.value as { pid: number }).pid : 0)));
+      expect(pids.has(0)).toBe(false);
+      expect(pids.size).toBe(cores + 2);
+    } finally {
+      hold.release();
+      await hold.close();
+    }
   });
 
   it('ends an instance that served nothing for idleInstanceTimeoutMs; the next invocation is a cold start', async () => {

@@ -1,33 +1,10 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { InvokeResult, Invoker } from '../../src/runtime/invoker.js';
 import { createNodeInvoker } from '../../src/runtime/node-invoker.js';
-import { buildModel, copyFixture } from './runtime-fixture.js';
+import { buildModel, copyFixture, startHoldServer } from './runtime-fixture.js';
 
 type Behaviour = { pid: number; count: number; startedWith: number; id?: number };
 const valueOf = (result: InvokeResult) => (result.ok ? (result.value as Behaviour) : undefined);
-
-/** A server whose requests the test answers when it chooses: a handler waiting on it is slow for as long as the test wants. */
-async function startHoldServer() {
-  const held: ServerResponse[] = [];
-  let arrived: () => void = () => {};
-  const server = createServer((_req: IncomingMessage, res: ServerResponse) => {
-    held.push(res);
-    arrived();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    /** Settles once a handler is waiting on the server. */
-    waitForRequest: () => (held.length > 0 ? Promise.resolve() : new Promise<void>((resolve) => (arrived = resolve))),
-    release: () => held.splice(0).forEach((res) => res.end('ok')),
-    close: () => {
-      held.splice(0).forEach((res) => res.destroy());
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 // Invocations that arrive together may be queued in a warm instance (one write for all of them). Each still runs
 // alone, with its own timeout from its own start; none waits behind a slow one, and none is lost when the

@@ -1,4 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,4 +75,36 @@ export async function waitUntil(condition: () => boolean, timeoutMs: number): Pr
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * A server whose requests the test answers when it chooses: a handler waiting on it (`behave` with kind `hold`) is
+ * slow for as long as the test wants, and each request that arrives is an invocation running in its own instance.
+ */
+export async function startHoldServer() {
+  const held: ServerResponse[] = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
+  const server = createServer((_req: IncomingMessage, res: ServerResponse) => {
+    held.push(res);
+    for (const waiter of waiters.filter((w) => held.length >= w.count)) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  /** Settles once `count` handlers are waiting on the server at the same time. */
+  const waitForRequests = (count: number) =>
+    held.length >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve }));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    waitForRequest: () => waitForRequests(1),
+    waitForRequests,
+    /** How many handlers are waiting now. */
+    waiting: () => held.length,
+    release: () => held.splice(0).forEach((res) => res.end('ok')),
+    close: () => {
+      held.splice(0).forEach((res) => res.destroy());
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LayerModel, ServiceModel } from '../../config/model.js';
 import { ref, type CfnOutput, type CfnResource } from '../cfn.js';
+import { normalizeFunctionName } from '../naming.js';
 
 export const layerArtifactName = (layerKey: string): string => `${layerKey}.zip`;
 export const layerOutputIds = (logicalId: string) => ({
@@ -29,11 +30,43 @@ export function layerHash(resource: CfnResource, zipSha1Input: Buffer): string {
   return createHash('sha1').update(JSON.stringify(withoutKey)).update(zipSha1Input).digest('hex');
 }
 
-/** The three outputs v3 adds per layer: its version ARN, hash and S3 key. */
-export function compileLayerOutputs(logicalId: string, hash: string | undefined, s3Key: string): Record<string, CfnOutput> {
-  const ids = layerOutputIds(logicalId);
+/** v3's `getLambdaLayerPermissionLogicalId`: the layer's name, the account (its first `*` as `Wild`), `LambdaLayerPermission`. */
+export const layerPermissionId = (layerKey: string, account: string): string =>
+  `${normalizeFunctionName(layerKey)}${account.replace('*', 'Wild')}LambdaLayerPermission`;
+
+export interface CompiledLayer {
+  /** The LayerVersion's id: v3's `{Name}LambdaLayer`, with the layer hash appended when the layer is retained. */
+  readonly logicalId: string;
+  readonly layerVersion: CfnResource;
+  /** One LayerVersionPermission per entry of `allowedAccounts`, in order. */
+  readonly permissions: readonly { readonly logicalId: string; readonly resource: CfnResource }[];
+}
+
+/**
+ * A layer's resources as v3's `compileLayer` writes them. `retain: true` keeps every version: DeletionPolicy Retain on
+ * the LayerVersion and its permissions, and the layer hash appended to their ids, so that a change of content is a new
+ * resource and the old one stays. `allowedAccounts` grants each account `lambda:GetLayerVersion`.
+ */
+export function compileLayerResources(layer: LayerModel, layerVersion: CfnResource, hash: string | undefined): CompiledLayer {
+  const retain = layer.retain === true;
+  const suffix = retain && hash !== undefined ? hash : '';
+  const logicalId = `${layer.logicalId}${suffix}`;
+  const permissions = (layer.allowedAccounts ?? []).map((account) => ({
+    logicalId: `${layerPermissionId(layer.key, account)}${suffix}`,
+    resource: {
+      Type: 'AWS::Lambda::LayerVersionPermission',
+      Properties: { Action: 'lambda:GetLayerVersion', LayerVersionArn: ref(logicalId), Principal: account },
+      ...(retain ? { DeletionPolicy: 'Retain' } : {}),
+    },
+  }));
+  return { logicalId, layerVersion: retain ? { ...layerVersion, DeletionPolicy: 'Retain' } : layerVersion, permissions };
+}
+
+/** The three outputs v3 adds per layer (ids from the layer's plain id): its version ARN, hash and S3 key. */
+export function compileLayerOutputs(layer: LayerModel, resourceId: string, hash: string | undefined, s3Key: string): Record<string, CfnOutput> {
+  const ids = layerOutputIds(layer.logicalId);
   return {
-    [ids.arn]: { Description: 'Current Lambda layer version', Value: ref(logicalId) },
+    [ids.arn]: { Description: 'Current Lambda layer version', Value: ref(resourceId) },
     ...(hash === undefined ? {} : { [ids.hash]: { Description: 'Current Lambda layer hash', Value: hash } }),
     [ids.s3Key]: { Description: 'Current Lambda layer S3Key', Value: s3Key },
   };

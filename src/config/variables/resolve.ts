@@ -4,17 +4,15 @@ import { formatConfigPath, type ConfigPath, type PathSegment } from '../config-p
 import { isRecord } from '../is-record.js';
 import type { SourceMap } from '../parse-document.js';
 import { chooseRegion, chooseStage } from '../stage-and-region.js';
-import { isWholeVariable, parseTemplate, VariableSyntaxError, type ParamExpr, type Template, type VariableExpr } from './parse.js';
-import {
-  DeployTimeValue,
-  SourceNeedsAwsError,
-  VariableSourceError,
-  type GatewayEndpoint,
-  type VariableMode,
-  type VariableSource,
-  type VariableSourceContext,
-} from './source.js';
+import { noteMissingNames, type EarlyValues } from './early-values.js';
+import { evaluateTemplate, type TemplateEvaluation } from './evaluate-template.js';
+import { IncludeLocations } from './include-locations.js';
+import { isWholeVariable, parseTemplate, VariableSyntaxError, type Template } from './parse.js';
+import { circularReferenceError, unexpectedVariableError, variableError } from './resolution-errors.js';
+import { DeployTimeValue, type GatewayEndpoint, type VariableMode, type VariableSourceContext } from './source.js';
 import { createVariableSources } from './sources/index.js';
+
+export type { EarlyValues } from './early-values.js';
 
 export interface ResolveVariablesOptions {
   serviceDir: string;
@@ -33,12 +31,6 @@ export interface ResolveVariablesOptions {
    * `missingEnv` names the variables those two values looked up and did not find.
    */
   prepareEnv?: (early: EarlyValues) => Readonly<Record<string, string | undefined>>;
-}
-
-export interface EarlyValues {
-  useDotenv: unknown;
-  stage: string;
-  missingEnv: ReadonlySet<string>;
 }
 
 /** A string that resolves to a string holding variables again is re-resolved, up to this depth. */
@@ -61,10 +53,9 @@ class VariableResolver {
   private readonly failed = new Map<string, WsgateError>();
   private readonly inProgress: ConfigPath[] = [];
   private readonly inProgressKeys = new Set<string>();
-  private readonly sources: Record<string, VariableSource>;
   private readonly ctx: VariableSourceContext;
-  /** Values included from other files (`${file(…)}`), by config path: errors inside point into that file. */
-  private readonly includes = new Map<string, { path: ConfigPath; sourceMap: SourceMap; address: readonly string[] }>();
+  private readonly evaluation: TemplateEvaluation;
+  private readonly includes: IncludeLocations;
   private pendingInclude: { sourceMap: SourceMap; address: readonly string[] } | undefined;
   private env: Readonly<Record<string, string | undefined>>;
   readonly sourceMap: SourceMap;
@@ -74,11 +65,11 @@ class VariableResolver {
     private readonly opts: ResolveVariablesOptions,
   ) {
     this.holder = { root: config };
+    this.includes = new IncludeLocations(opts.sourceMap);
     this.sourceMap = {
       file: opts.sourceMap.file,
-      locate: (path) => this.locate(path),
+      locate: (path) => this.includes.locate(path),
     };
-    this.sources = createVariableSources();
     const instanceId = randomUUID();
     this.env = opts.env;
     const resolver = this;
@@ -100,6 +91,7 @@ class VariableResolver {
       },
       resolveRegion: async () => chooseRegion(opts.options, await this.resolveConfigValue(['provider', 'region'])),
     };
+    this.evaluation = { sources: createVariableSources(), ctx: this.ctx, fail: (...args) => this.error(...args) };
   }
 
   async resolveAll(): Promise<void> {
@@ -137,14 +129,8 @@ class VariableResolver {
    */
   private async prepareEnv(prepare: NonNullable<ResolveVariablesOptions['prepareEnv']>): Promise<void> {
     const base = this.env;
-    const missingEnv = new Set<string>();
-    this.env = new Proxy(base, {
-      get(target, name) {
-        const value = Reflect.get(target, name) as string | undefined;
-        if (typeof name === 'string' && !value) missingEnv.add(name);
-        return value;
-      },
-    });
+    const { env, missing: missingEnv } = noteMissingNames(base);
+    this.env = env;
     let early: EarlyValues | undefined;
     try {
       early = { useDotenv: await this.resolveConfigValue(['useDotenv']), stage: await this.ctx.resolveStage(), missingEnv };
@@ -204,7 +190,7 @@ class VariableResolver {
     if (this.done.has(pathKey)) return value;
     const failure = this.failed.get(pathKey);
     if (failure) throw failure;
-    if (this.inProgressKeys.has(pathKey)) throw this.cycleError(path);
+    if (this.inProgressKeys.has(pathKey)) throw circularReferenceError(this.sourceMap.locate, this.inProgress, path);
 
     this.inProgressKeys.add(pathKey);
     this.inProgress.push(path);
@@ -217,20 +203,20 @@ class VariableResolver {
           throw this.error(path, 'VARIABLES_TOO_DEEP', `Variables at "${formatConfigPath(path)}" keep resolving to more variables`, 'Check for values that resolve to variable text again and again.');
         }
         this.pendingInclude = undefined;
-        result = await this.evaluateTemplate(template, path);
+        result = await evaluateTemplate(template, path, this.evaluation);
         if (result instanceof DeployTimeValue) {
           result = structuredClone(result.intrinsic);
           break;
         }
         if (!isWholeVariable(template)) break; // text built from several sources is not parsed again
         const include = this.takePendingInclude();
-        if (include && (isRecord(result) || Array.isArray(result))) this.includes.set(pathKey, { path, ...include });
+        if (include && (isRecord(result) || Array.isArray(result))) this.includes.add(path, include);
       }
       container[key as string] = result;
       this.done.add(pathKey);
       return result;
     } catch (err) {
-      const error = err instanceof WsgateError ? err : this.wrapError(err, path);
+      const error = err instanceof WsgateError ? err : unexpectedVariableError(this.sourceMap.locate, err, path);
       this.failed.set(pathKey, error);
       throw error;
     } finally {
@@ -245,18 +231,6 @@ class VariableResolver {
     return include;
   }
 
-  /** The deepest `${file(…)}` include holding `path` locates it in its own file; else the main file does. */
-  private locate(path: ConfigPath) {
-    for (let n = path.length; n > 0; n--) {
-      const include = this.includes.get(path.slice(0, n).join('\0'));
-      if (!include) continue;
-      const inner = include.sourceMap.locate([...include.address, ...path.slice(n)]);
-      if (inner.line !== undefined) return inner;
-      break;
-    }
-    return this.opts.sourceMap.locate(path);
-  }
-
   private parse(value: string, path: ConfigPath): Template | null {
     try {
       return parseTemplate(value);
@@ -268,120 +242,7 @@ class VariableResolver {
     }
   }
 
-  private async evaluateTemplate(template: Template, path: ConfigPath): Promise<unknown> {
-    if (isWholeVariable(template)) return this.evaluateVariable(template.parts[0], path);
-    let out = '';
-    // Deploy-time values (package mode) turn the text into an Fn::Join of its pieces.
-    const pieces: unknown[] = [];
-    for (const part of template.parts) {
-      if (typeof part === 'string') {
-        out += part;
-        continue;
-      }
-      const value = await this.evaluateVariable(part, path);
-      if (value instanceof DeployTimeValue) {
-        if (out !== '') pieces.push(out);
-        pieces.push(structuredClone(value.intrinsic));
-        out = '';
-        continue;
-      }
-      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-        throw this.error(
-          path,
-          'NON_STRING_VARIABLE_RESULT',
-          `Cannot resolve variable at "${formatConfigPath(path)}": String value consist of variable which resolve with non-string value`,
-          `${part.text} resolves to ${value === null ? 'null' : Array.isArray(value) ? 'a list' : 'an object'}; inside longer text a variable must resolve to text, a number or a boolean.`,
-        );
-      }
-      out += String(value);
-    }
-    if (pieces.length === 0) return out;
-    if (out !== '') pieces.push(out);
-    return new DeployTimeValue({ 'Fn::Join': ['', pieces] });
-  }
-
-  private async evaluateVariable(variable: VariableExpr, path: ConfigPath): Promise<unknown> {
-    let lastType = '';
-    let needsAws: SourceNeedsAwsError | undefined;
-    for (const source of variable.sources) {
-      if (source.kind === 'literal') return source.value;
-      lastType = source.type;
-      const resolveSource = this.sources[source.type];
-      if (!resolveSource) {
-        throw this.error(
-          path,
-          'VARIABLES_UNKNOWN_SOURCE',
-          `Cannot resolve variable at "${formatConfigPath(path)}": unknown source "${source.type}" in ${variable.text}`,
-          'The sources of Serverless v3: self, opt, env, sls, param, file, strToBool, aws, cf, ssm, s3 (see docs/configuration.md).',
-        );
-      }
-      const params: unknown[] = [];
-      for (const p of source.params ?? []) params.push(await this.evaluateParam(p, path));
-      const address = source.address === undefined ? undefined : await this.evaluateParam(source.address, path);
-      if (address !== undefined && typeof address !== 'string' && typeof address !== 'number') {
-        throw this.error(path, 'INVALID_VARIABLE_ADDRESS', `Non-string address argument in ${variable.text}`, 'A nested variable in an address must resolve to text.');
-      }
-      let value: unknown;
-      try {
-        value = await resolveSource({ params, address: address === undefined ? undefined : String(address) }, this.ctx);
-      } catch (err) {
-        if (err instanceof SourceNeedsAwsError) {
-          needsAws = err;
-          continue;
-        }
-        if (err instanceof VariableSourceError) {
-          throw this.error(path, err.code, `Cannot resolve variable at "${formatConfigPath(path)}": ${err.message}`, err.hint);
-        }
-        throw err;
-      }
-      if (value !== null && value !== undefined) return value;
-      needsAws = undefined;
-    }
-    if (needsAws) {
-      throw this.error(path, needsAws.code, `Cannot resolve variable at "${formatConfigPath(path)}": ${needsAws.message}`, needsAws.hint);
-    }
-    throw this.error(
-      path,
-      'MISSING_VARIABLE_RESULT',
-      `Cannot resolve variable at "${formatConfigPath(path)}": Value not found at "${lastType}" source`,
-      `${variable.text} has no value; set it or add a fallback: \${${lastType}:…, 'default'}.`,
-    );
-  }
-
-  private async evaluateParam(param: ParamExpr, path: ConfigPath): Promise<unknown> {
-    if ('literal' in param) return param.literal;
-    return this.evaluateTemplate(param.template, path);
-  }
-
-  private cycleError(path: ConfigPath): WsgateError {
-    const key = path.join('\0');
-    const start = this.inProgress.findIndex((p) => p.join('\0') === key);
-    const chain = [...this.inProgress.slice(start), path].map((p) => formatConfigPath(p) || '(root)');
-    const message =
-      chain.length <= 2
-        ? `Circular reference. "${chain[0]}" refers to itself`
-        : `Circular reference among ${chain.slice(0, -1).map((c) => `"${c}"`).join(', ')}: ${chain.join(' → ')}`;
-    return this.error(this.inProgress[start] ?? path, 'CIRCULAR_PROPERTY_DEPENDENCY', message, 'Break the loop: one of these values must not depend on the others.');
-  }
-
-  private wrapError(err: unknown, path: ConfigPath): WsgateError {
-    return new WsgateError({
-      code: 'VARIABLE_RESOLUTION_ERROR',
-      message: `Cannot resolve variable at "${formatConfigPath(path)}": ${err instanceof Error ? err.message : String(err)}`,
-      path: formatConfigPath(path),
-      location: this.locate(path),
-      hint: 'Check the variables of this value.',
-      cause: err,
-    });
-  }
-
   private error(path: ConfigPath, code: string, message: string, hint?: string): WsgateError {
-    return new WsgateError({
-      code,
-      message,
-      path: formatConfigPath(path),
-      location: this.locate(path),
-      hint,
-    });
+    return variableError(this.sourceMap.locate, path, code, message, hint);
   }
 }
