@@ -41,7 +41,8 @@ interface Pending {
 /** X-Ray's trace header format, as Lambda passes it in `Lambda-Runtime-Trace-Id` (sampling off locally). */
 function traceId(): string {
   const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
-  return `Root=1-${epoch}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
+  const hex = randomBytes(20).toString('hex');
+  return `Root=1-${epoch}-${hex.slice(0, 24)};Parent=${hex.slice(24)};Sampled=0`;
 }
 
 function reply(res: ServerResponse, status: number, body: object): void {
