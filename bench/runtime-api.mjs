@@ -62,13 +62,13 @@ const connectOnce = (url) => new Promise((resolve) => {
   client.once('error', () => resolve(undefined));
 });
 
-/** Opens the clients one after the other, each tried up to 3 times (serverless-offline refuses some while cold). */
+/** Opens the clients one after the other, each tried up to 10 times (serverless-offline refuses some while cold). */
 async function openClients(url, count) {
   const clients = [];
   let refused = 0;
   for (let i = 0; i < count; i++) {
     let ws;
-    for (let attempt = 0; attempt < 3 && !ws; attempt++) {
+    for (let attempt = 0; attempt < 10 && !ws; attempt++) {
       ws = await connectOnce(url);
       if (!ws) refused++;
     }
@@ -122,6 +122,8 @@ if (process.env.BENCH_OFFLINE !== 'none') {
   writeFileSync(path.join(service, 'serverless.yml'), [
     'service: wsgate-bench-python', "frameworkVersion: '3'",
     'provider:', '  name: aws', '  runtime: python3.12', '  region: us-east-1',
+    // Its first $connect starts a python3 process; on a busy machine that can pass the 6 s default timeout.
+    '  timeout: 30',
     // serverless-offline answers a WebSocket upgrade with 502 when the service has no $connect route.
     'functions:', '  connect:', '    handler: handler.connect', '    events:', '      - websocket: $connect', '  echo:', '    handler: handler.echo', '    events:', '      - websocket:', '          route: echo', '          routeResponseSelectionExpression: $default',
     'plugins:', '  - serverless-offline', '',
