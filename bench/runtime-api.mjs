@@ -129,18 +129,20 @@ if (process.env.BENCH_OFFLINE !== 'none') {
     'plugins:', '  - serverless-offline', '',
   ].join('\n'));
   console.log(`serverless ${install.versions.serverless}, serverless-offline ${install.versions.offline} (Python mode: python3 on PATH, as wsgate's)`);
-  const offline = await startServerlessOffline({ ...install, service }, false);
-  try {
-    for (const concurrency of [1, 10, 100]) {
-      const offlineRate = await echoRate(offline.url, concurrency, 'echo');
-      const wsgateRate = await echoRate(stageUrl, concurrency, 'python');
-      const earlier = wsgatePython[concurrency];
-      line(`serverless-offline python echo, C = ${concurrency}`, offlineRate, 'msg/s');
-      line(`wsgate python echo (again), C = ${concurrency}`, wsgateRate, 'msg/s');
-      console.log(`  ratio wsgate / serverless-offline at C = ${concurrency}: ${(wsgateRate / offlineRate).toFixed(2)}x (with the earlier wsgate figure ${earlier.toFixed(0)}: ${(earlier / offlineRate).toFixed(2)}x)`);
+  for (const concurrency of [1, 10, 100]) {
+    // A fresh serverless-offline per level, stopped before wsgate is measured: its python3 processes (one per
+    // concurrent invocation) would otherwise load the machine during wsgate's turn.
+    const offline = await startServerlessOffline({ ...install, service }, false);
+    let offlineRate;
+    try {
+      offlineRate = await echoRate(offline.url, concurrency, 'echo');
+    } finally {
+      await offline.stop();
     }
-  } finally {
-    await offline.stop();
+    const wsgateRate = await echoRate(stageUrl, concurrency, 'python');
+    line(`serverless-offline python echo, C = ${concurrency}`, offlineRate, 'msg/s');
+    line(`wsgate python echo (again), C = ${concurrency}`, wsgateRate, 'msg/s');
+    console.log(`  ratio wsgate / serverless-offline at C = ${concurrency}: ${(wsgateRate / offlineRate).toFixed(2)}x (with the earlier wsgate figure ${wsgatePython[concurrency].toFixed(0)}: ${(wsgatePython[concurrency] / offlineRate).toFixed(2)}x)`);
   }
 }
 await gateway.close();
