@@ -125,3 +125,38 @@ describe('Python not found', () => {
     }
   });
 });
+
+describe('a python of another version than declared', () => {
+  it('gets one start-up note per interpreter and declared version, naming both versions', async () => {
+    // Stands in for an interpreter: answers the version query as Python 3.9 would.
+    const fake = path.join(dir, 'python3.9-stand-in');
+    await writeFile(fake, '#!/bin/sh\necho 3.9\n');
+    await chmod(fake, 0o755);
+    const noted: { code: string; message: string }[] = [];
+    let heard!: () => void;
+    const first = new Promise<void>((resolve) => (heard = resolve));
+    const mismatched = createNodeInvoker(
+      buildServiceModel({
+        service: 'version',
+        serviceDir: dir,
+        functions: { a: { handler: 'handler.from_layer', runtime: 'python3.12' }, b: { handler: 'handler.allocate', runtime: 'python3.12' } },
+        custom: { wsgate: { python: fake } },
+      }),
+      {
+        onWarning: (warning) => {
+          noted.push(warning);
+          heard();
+        },
+      },
+    );
+    try {
+      await first;
+      // The version query of the second function shares the first's; any second note would be queued behind it.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(noted.map((warning) => warning.code)).toEqual(['RUNTIME_PYTHON_VERSION']);
+      expect(noted[0]!.message).toBe(`function 'a' declares python3.12 but ${fake} is Python 3.9; its handlers run on 3.9`);
+    } finally {
+      await mismatched.close();
+    }
+  });
+});
