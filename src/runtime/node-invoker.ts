@@ -10,6 +10,7 @@ import { detectBundler } from '../build/bundler-plugin.js';
 import { layerNodePaths } from './layer-environment.js';
 import { locateRunner } from './locate-runner.js';
 import { parseHandler, type HandlerReference } from './parse-handler.js';
+import { createExecuteApiProxy, type ExecuteApiProxy } from './runtime-api/execute-api-proxy.js';
 import { createRuntimeApiLauncher, usesRuntimeApi } from './runtime-api/runtime-api-launcher.js';
 import type { LambdaError } from './runner/protocol.js';
 import { watchService, type ServiceWatcher } from './watch-service.js';
@@ -102,6 +103,7 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
     onLog,
   };
   const bundler = detectBundler(model);
+  let proxy: ExecuteApiProxy | undefined;
   for (const fn of model.functions.values()) {
     if (usesRuntimeApi(fn.runtime)) {
       // Python and provided.* run against a Lambda Runtime API of their own, in the same pool (docs/runtime.md).
@@ -109,7 +111,8 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
       warnings.push(...envWarnings);
       const invokedFunctionArn = arnOf(fn.name);
       const reference: HandlerReference = { handler: fn.handler, moduleName: fn.handler, modulePath: model.serviceDir, exportPath: '' };
-      const launch = createRuntimeApiLauncher({ model, fn, env, invokedFunctionArn, batchScheduling: poolSettings.batchScheduling, onLog, onWarning });
+      if (options.hostRedirect && !fn.runtime.startsWith('python')) proxy ??= createExecuteApiProxy(options.hostRedirect);
+      const launch = createRuntimeApiLauncher({ model, fn, env, invokedFunctionArn, batchScheduling: poolSettings.batchScheduling, onLog, onWarning, ...(proxy ? { proxy } : {}) });
       pools.set(fn.key, new FunctionPool({ ...poolSettings, fn, reference, env, invokedFunctionArn, launch }));
       continue;
     }
@@ -206,6 +209,7 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
       closing ??= (async () => {
         watcher?.close();
         await Promise.all([...pools.values()].map((pool) => (pool instanceof FunctionPool ? pool.close() : undefined)));
+        await proxy?.close();
       })();
       return closing;
     },

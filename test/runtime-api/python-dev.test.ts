@@ -32,6 +32,8 @@ describe.skipIf(!hasPython)('wsgate dev: Python, provided.al2023 and Node functi
 
   it('admits a connection a Python authorizer allows and refuses with 403 one it denies', async () => {
     expect(await cli.waitForLine(/CONNECT .*\$connect .*accepted 200 → connect/)).toBeTruthy();
+    // print() of the $connect handler, in the function's log.
+    expect(await cli.waitForLine(/\[connect\] connected [A-Za-z0-9_=-]+$/)).toBeTruthy();
     const denied = await tryOpenClient(`${url}?token=wrong`);
     expect(denied.open).toBe(false);
     if (!denied.open) expect(denied.status).toBe(403);

@@ -8,8 +8,9 @@ import { readZipListing } from '../package/read-zip.js';
 
 const fixture = path.resolve('test/fixtures/services/python-chat');
 let dir: string | undefined;
+let layerDir: string | undefined;
 afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
+  for (const folder of [dir, layerDir]) if (folder) await rm(folder, { recursive: true, force: true });
 });
 
 describe('wsgate package: Python and provided functions', () => {
@@ -34,5 +35,15 @@ describe('wsgate package: Python and provided functions', () => {
       'pkg/routes.py',
     ]);
     expect(listing.find((entry) => entry.name === 'bootstrap')!.mode).toBe(0o100755);
+  });
+
+  it("zips a provided runtime's layer with its bootstrap executable at the root (Lambda's /opt/bootstrap), and the service without the layer folders", async () => {
+    layerDir = await mkdtemp(path.join(os.tmpdir(), 'wsgate-provided-package-'));
+    await cp(path.resolve('test/fixtures/services/provided-layer'), layerDir, { recursive: true });
+    const { model } = await loadService({ serviceDir: layerDir });
+    const packaged = await packageService(model, { now: new Date('2024-01-01T00:00:00Z') });
+    expect(readZipListing(await readFile(packaged.artifact.path)).map((entry) => entry.name)).toEqual(['functions.sh']);
+    const runtimeZip = readZipListing(await readFile(path.join(packaged.packageDir, 'shellRuntime.zip')));
+    expect(runtimeZip.map((entry) => [entry.name, entry.mode])).toEqual([['bootstrap', 0o100755]]);
   });
 });

@@ -6,6 +6,7 @@ import type { FunctionModel, ServiceModel } from '../../config/model.js';
 import type { ErrorDetail } from '../../errors.js';
 import type { HandlerLogEntry } from '../node-invoker.js';
 import type { InstanceLauncher } from '../pool-instance.js';
+import type { ExecuteApiProxy } from './execute-api-proxy.js';
 import { findExecutable, isExecutableFile } from './find-executable.js';
 import { RuntimeApiInstance, type RuntimeApiProcess } from './runtime-api-instance.js';
 
@@ -28,6 +29,8 @@ export interface RuntimeApiLauncherOptions {
   invokedFunctionArn: string;
   batchScheduling: boolean;
   onLog: (entry: HandlerLogEntry) => void;
+  /** Sends a bootstrap's HTTP(S) clients to the gateway for the API's AWS host names (`provided.*` only). */
+  proxy?: ExecuteApiProxy;
   /** Findings at start-up: no python, another python version than declared, no bootstrap. */
   onWarning: (warning: ErrorDetail) => void;
 }
@@ -106,20 +109,26 @@ export function createRuntimeApiLauncher(options: RuntimeApiLauncherOptions): In
   } else {
     // Lambda does not set AWS_EXECUTION_ENV for OS-only runtimes.
     removed.push('AWS_EXECUTION_ENV');
-    const bootstrap = path.join(model.serviceDir, 'bootstrap');
+    // Lambda runs /var/task/bootstrap, else /opt/bootstrap: the last layer that has one, extracted over the others.
+    const candidates = [model.serviceDir, ...[...(fn.localLayers ?? [])].reverse().map((layer) => layer.dir)].map((dir) => path.join(dir, 'bootstrap'));
+    const findBootstrap = () => candidates.find((file) => isExecutableFile(file));
     const missing = () => ({
       errorType: 'Runtime.InvalidEntrypoint',
-      errorMessage: `Couldn't find valid bootstrap(s): [${bootstrap}]`,
+      errorMessage: `Couldn't find valid bootstrap(s): [${candidates.join(' ')}]`,
     });
-    if (!isExecutableFile(bootstrap)) {
+    if (!findBootstrap()) {
+      const layers = candidates.length > 1 ? ' nor in its layers' : '';
       onWarning({
         code: 'RUNTIME_BOOTSTRAP_MISSING',
-        message: `function '${fn.key}' uses ${fn.runtime}, but ${bootstrap} is not an executable file; its invocations fail until it is`,
+        message: `function '${fn.key}' uses ${fn.runtime}, but no executable bootstrap is in the service folder${layers} (${candidates.join(', ')}); its invocations fail until one is`,
         ...where,
-        hint: 'Put an executable `bootstrap` in the service folder (chmod +x bootstrap).',
+        hint: 'Put an executable `bootstrap` in the service folder or in one of the function\'s layers (chmod +x bootstrap).',
       });
     }
-    resolveProcess = () => (isExecutableFile(bootstrap) ? bootstrapProcess(bootstrap, model.serviceDir) : missing());
+    resolveProcess = () => {
+      const bootstrap = findBootstrap();
+      return bootstrap ? bootstrapProcess(bootstrap, model.serviceDir) : missing();
+    };
   }
 
   return async (hooks) => {
@@ -127,6 +136,8 @@ export function createRuntimeApiLauncher(options: RuntimeApiLauncherOptions): In
     if (!('command' in command)) return command;
     const env = { ...hooks.env, ...overrides };
     for (const name of removed) delete env[name];
+    // Python gets the redirect from its sitecustomize; a bootstrap's own HTTP clients only through a proxy.
+    if (options.proxy && !fn.runtime.startsWith('python')) Object.assign(env, await options.proxy.environment(env));
     // What botocore (and the other SDKs that read it) trusts, for the gateway's own TLS certificate.
     if (env.NODE_EXTRA_CA_CERTS && !env.AWS_CA_BUNDLE) env.AWS_CA_BUNDLE = env.NODE_EXTRA_CA_CERTS;
     return RuntimeApiInstance.start({

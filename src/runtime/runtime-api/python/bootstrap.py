@@ -2,11 +2,11 @@
 AWS_LAMBDA_RUNTIME_API, as AWS's Python runtime interface client does. Standard library only."""
 
 import decimal
-import http.client
 import importlib
 import json
 import logging
 import os
+import socket
 import sys
 import time
 import traceback
@@ -23,28 +23,79 @@ class FaultException(Exception):
 
 
 class RuntimeClient:
-    def __init__(self, address):
-        self.address = address
-        self.connection = http.client.HTTPConnection(address)
+    """HTTP/1.1 to the Runtime API over one kept-alive socket. A result's POST is sent together with the next
+    `invocation/next` GET, in one write (pipelined); the POST's answer is read before the next invocation."""
 
-    def _request(self, method, path, body=None, headers=None):
+    def __init__(self, address):
+        host, _, port = address.rpartition(":")
+        self.host = address
         try:
-            self.connection.request(method, "/2018-06-01/runtime/" + path, body=body, headers=headers or {})
-            response = self.connection.getresponse()
-        except (http.client.HTTPException, ConnectionError):
+            self.sock = socket.create_connection((host, int(port)))
+        except OSError:
+            sys.exit(0)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.received = b""
+        self.outgoing = []
+        self.owed = 0
+
+    def _receive(self):
+        try:
+            chunk = self.sock.recv(65536)
+        except OSError:
+            chunk = b""
+        if not chunk:
             # The environment is going away.
             sys.exit(0)
-        return response, response.read()
+        self.received += chunk
+
+    def _read_response(self):
+        while b"\r\n\r\n" not in self.received:
+            self._receive()
+        head, _, rest = self.received.partition(b"\r\n\r\n")
+        self.received = rest
+        headers = {}
+        for line in head.decode("latin-1").split("\r\n")[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        length = int(headers.get("content-length") or 0)
+        while len(self.received) < length:
+            self._receive()
+        body, self.received = self.received[:length], self.received[length:]
+        return headers, body
+
+    def _flush(self):
+        try:
+            self.sock.sendall(b"".join(self.outgoing))
+        except OSError:
+            sys.exit(0)
+        self.outgoing = []
+        while self.owed:
+            self._read_response()
+            self.owed -= 1
+
+    def _request(self, method, path, body=b"", headers=()):
+        lines = ["{} /2018-06-01/runtime/{} HTTP/1.1".format(method, path), "Host: " + self.host]
+        lines.extend("{}: {}".format(name, value) for name, value in headers)
+        if method == "POST":
+            lines.append("Content-Length: {}".format(len(body)))
+        self.outgoing.append(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
 
     def next(self):
-        response, body = self._request("GET", "invocation/next")
-        return response.headers, body
+        """The next invocation's headers (names in lower case) and body."""
+        self._request("GET", "invocation/next")
+        self._flush()
+        return self._read_response()
 
     def post(self, path, document, error_type=None):
-        headers = {"Content-Type": "application/json"}
+        """Queued until the next `next()` (or `flush()`), which sends it first."""
+        headers = [("Content-Type", "application/json")]
         if error_type:
-            headers["Lambda-Runtime-Function-Error-Type"] = error_type
-        self._request("POST", path, body=document.encode("utf-8"), headers=headers)
+            headers.append(("Lambda-Runtime-Function-Error-Type", error_type))
+        self._request("POST", path, document.encode("utf-8"), headers)
+        self.owed += 1
+
+    def flush(self):
+        self._flush()
 
 
 class CognitoIdentity:
@@ -209,16 +260,16 @@ def to_json(value):
 
 
 def handle(client, handler, headers, body):
-    request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
+    request_id = headers.get("lambda-runtime-aws-request-id")
     RequestIdFilter.request_id = request_id
-    os.environ["_X_AMZN_TRACE_ID"] = headers.get("Lambda-Runtime-Trace-Id") or ""
+    os.environ["_X_AMZN_TRACE_ID"] = headers.get("lambda-runtime-trace-id") or ""
     try:
         context = LambdaContext(
             request_id,
-            int(headers.get("Lambda-Runtime-Deadline-Ms")),
-            headers.get("Lambda-Runtime-Invoked-Function-Arn"),
-            make_identity(headers.get("Lambda-Runtime-Cognito-Identity")),
-            make_client_context(headers.get("Lambda-Runtime-Client-Context")),
+            int(headers.get("lambda-runtime-deadline-ms")),
+            headers.get("lambda-runtime-invoked-function-arn"),
+            make_identity(headers.get("lambda-runtime-cognito-identity")),
+            make_client_context(headers.get("lambda-runtime-client-context")),
         )
         event = json.loads(body) if body else None
         result = handler(event, context)
@@ -249,6 +300,7 @@ def main():
         error = fault_result(sys.exc_info())
         log_error(error)
         client.post("init/error", json.dumps(error), error["errorType"])
+        client.flush()
         sys.exit(1)
     while True:
         headers, body = client.next()
