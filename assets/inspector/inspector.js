@@ -169,7 +169,8 @@
       ...functions.map((fn) => {
         const instances = functionState.instances.find((i) => i.functionKey === fn.key) || { warm: 0, busy: 0, starting: 0 };
         const fault = functionState.faults.find((f) => f.functionKey === fn.key);
-        return el('tr', {}, [fn.key, fn.runtime, instances.warm, instances.busy, instances.starting, fault ? `${fault.kind} × ${fault.remaining}` : '-'].map((v) => el('td', { textContent: String(v) })));
+        const named = (instances.instances || []).map((i) => `${i.id} ${i.state}`).join(', ') || '-';
+        return el('tr', {}, [fn.key, fn.runtime, instances.warm, instances.busy, instances.starting, named, fault ? `${fault.kind} × ${fault.remaining}` : '-'].map((v) => el('td', { textContent: String(v) })));
       }),
     );
   }

@@ -248,7 +248,7 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
               ...(certificate ? { caFile: certificate.certFile } : {}),
             },
             ...options.runtime,
-            ...(inspector ? { onLog: teeLog(options.runtime?.onLog, inspector.onHandlerLog) } : {}),
+            ...(inspector ? { onLog: teeLog(options.runtime?.onLog, inspector.onHandlerLog), attributeLogs: true } : {}),
             env: { ...(certificate ? { NODE_EXTRA_CA_CERTS: certificate.certFile } : {}), ...options.runtime?.env },
           });
         } catch (err) {

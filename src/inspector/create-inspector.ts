@@ -142,7 +142,7 @@ export function createInspector(model: ServiceModel, options: InspectorOptions =
     onManagementRequest: (record) => state.onManagement(record),
     onHandlerLog: (entry) => state.onHandlerLog(entry),
     wrapInvoker(invoker) {
-      faults = createFaultInvoker(invoker, (report) => state.onInvocation(report), Date.now);
+      faults = createFaultInvoker(invoker, (report) => state.onInvocation(report), Date.now, (start) => state.onInvocationStart(start));
       return faults;
     },
     setActions(given) {

@@ -18,6 +18,12 @@ export interface HandlerLogEntry {
   functionKey: string;
   stream: 'stdout' | 'stderr';
   line: string;
+  /** The instance that wrote it (`echo#2`), where the runtime tells. */
+  instance?: string;
+  /** The invocation whose code wrote it (with `attributeLogs`), or else the one running when it arrived. */
+  awsRequestId?: string;
+  /** Written by that invocation's code after it had answered (a timer, a promise it did not wait for). */
+  late?: boolean;
 }
 
 export interface NodeInvokerOptions {
@@ -65,6 +71,11 @@ export interface NodeInvokerOptions {
    * per function so that a breakpoint is hit predictably. `onPort` tells which port each function got.
    */
   inspect?: { port: number; onPort?: (functionKey: string, port: number) => void };
+  /**
+   * Tag each line a Node handler writes with the request id of the invocation whose code wrote it, even after it
+   * answered (`HandlerLogEntry.awsRequestId`, `late`); the inspector asks for it. Costs handler code a little.
+   */
+  attributeLogs?: boolean;
 }
 
 export const DEFAULT_MAX_INSTANCES_PER_FUNCTION = 10;
@@ -100,6 +111,7 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
     batchScheduling: options.batchScheduling ?? true,
     idleTimeoutMs: Math.max(0, options.idleInstanceTimeoutMs ?? IDLE_INSTANCE_TIMEOUT_MS),
     onLog,
+    attributeLogs: options.attributeLogs ?? false,
   };
   const bundler = detectBundler(model);
   for (const fn of model.functions.values()) {
