@@ -67,8 +67,9 @@ export interface NodeInvokerOptions {
   /** Host names (such as the API's own `{apiId}.execute-api.{region}.amazonaws.com`) handler processes reach the gateway by. */
   hostRedirect?: HostRedirect;
   /**
-   * Start handler instances with the Node inspector, the functions on consecutive ports from `port`, one instance
-   * per function so that a breakpoint is hit predictably. `onPort` tells which port each function got.
+   * Start handler instances with the Node inspector, the functions on consecutive ports from `port` (0: a free
+   * port per instance), one instance per function so that a breakpoint is hit predictably. `onPort` tells which
+   * port each function got.
    */
   inspect?: { port: number; onPort?: (functionKey: string, port: number) => void };
   /**
@@ -147,7 +148,8 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
     const inspectPort = nextInspectPort;
     if (nextInspectPort !== undefined) {
       options.inspect?.onPort?.(fn.key, nextInspectPort);
-      nextInspectPort++;
+      // Port 0: each instance takes a free port of its own (and prints it).
+      if (nextInspectPort !== 0) nextInspectPort++;
     }
     pools.set(
       fn.key,
