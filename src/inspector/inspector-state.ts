@@ -29,9 +29,13 @@ export interface ConnectionSummary {
   dropped: number;
 }
 
-/** What the page receives: a connection changed, an entry was added, a management call, or a log of a function with no connection. */
+/**
+ * What the pages receive: a connection opened or closed, a connection's counters moved (frames, last active,
+ * dropped entries: `activity`), an entry was added to a timeline, a management call.
+ */
 export type InspectorEvent =
   | { type: 'connection'; connection: ConnectionSummary }
+  | { type: 'activity'; connection: ConnectionSummary }
   | { type: 'entry'; connectionId: string; entry: TimelineEntry }
   | { type: 'management'; call: ManagementRecord & { seq: number } };
 
@@ -107,7 +111,7 @@ export class InspectorState {
     } else if (record.droppedFrame) {
       this.add(tracked, at, 'failure', `frame dropped: the client is not reading (${record.droppedFrame.bufferedBytes} bytes waiting)`);
     }
-    this.emit({ type: 'connection', connection: summary });
+    this.emit({ type: 'activity', connection: summary });
   }
 
   onManagement(record: ManagementRecord): void {
@@ -122,7 +126,7 @@ export class InspectorState {
       tracked.summary.framesOut++;
       tracked.summary.lastActive = record.time;
       this.add(tracked, record.time, 'post', record.body ?? '', `@connections POST${who}`);
-      this.emit({ type: 'connection', connection: tracked.summary });
+      this.emit({ type: 'activity', connection: tracked.summary });
     } else {
       this.add(tracked, record.time, 'post', `${record.operation} ${record.status}${record.errorType ? ` ${record.errorType}` : ''}`, `@connections ${record.method}${who}`);
     }
@@ -171,9 +175,10 @@ export class InspectorState {
     tracked.summary.framesOut++;
     tracked.summary.lastActive = Date.now();
     this.add(tracked, Date.now(), 'inspector', `sent from the inspector: ${message}`);
-    this.emit({ type: 'connection', connection: tracked.summary });
+    this.emit({ type: 'activity', connection: tracked.summary });
   }
 
+  /** Everything but the timelines: a page asks for the one it shows (`timelineOf`). */
   snapshot() {
     return {
       service: this.model.service,
@@ -181,9 +186,15 @@ export class InspectorState {
       routes: this.model.websocket.routes.map((route) => ({ routeKey: route.routeKey, functionKey: route.functionKey })),
       functions: [...this.model.functions.values()].map((fn) => ({ key: fn.key, handler: fn.handler, runtime: fn.runtime })),
       limits: this.limits,
-      connections: [...this.connections.values()].map(({ summary, timeline }) => ({ connection: summary, timeline })),
+      connections: [...this.connections.values()].map(({ summary }) => summary),
       calls: this.calls,
     };
+  }
+
+  /** A connection's timeline as kept now, or undefined for one not (or no longer) known. */
+  timelineOf(connectionId: string): { connection: ConnectionSummary; timeline: TimelineEntry[] } | undefined {
+    const tracked = this.connections.get(connectionId);
+    return tracked && { connection: tracked.summary, timeline: tracked.timeline };
   }
 
   private onConnect(record: RequestRecord): void {
