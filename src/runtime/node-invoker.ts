@@ -69,9 +69,9 @@ export interface NodeInvokerOptions {
   /**
    * Start handler instances with the Node inspector, the functions on consecutive ports from `port` (0: a free
    * port per instance), one instance per function so that a breakpoint is hit predictably. `onPort` tells which
-   * port each function got.
+   * port each function got. Python functions run under debugpy on their port when their interpreter has it.
    */
-  inspect?: { port: number; onPort?: (functionKey: string, port: number) => void };
+  inspect?: { port: number; onPort?: (functionKey: string, port: number, using?: 'node' | 'debugpy') => void };
   /**
    * Tag each line a Node handler writes with the request id of the invocation whose code wrote it, even after it
    * answered (`HandlerLogEntry.awsRequestId`, `late`); the inspector asks for it. Costs handler code a little.
@@ -122,7 +122,10 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
       warnings.push(...envWarnings);
       const invokedFunctionArn = arnOf(fn.name);
       const reference: HandlerReference = { handler: fn.handler, moduleName: fn.handler, modulePath: model.serviceDir, exportPath: '' };
-      const launch = createRuntimeApiLauncher({ model, fn, env, invokedFunctionArn, batchScheduling: poolSettings.batchScheduling, onLog, onWarning });
+      const debugPort = fn.runtime.startsWith('python') ? nextInspectPort : undefined;
+      if (debugPort !== undefined && debugPort !== 0) nextInspectPort = debugPort + 1;
+      const debugpy = debugPort !== undefined ? { port: debugPort, onPort: (port: number) => options.inspect?.onPort?.(fn.key, port, 'debugpy') } : undefined;
+      const launch = createRuntimeApiLauncher({ model, fn, env, invokedFunctionArn, batchScheduling: poolSettings.batchScheduling, onLog, onWarning, ...(debugpy ? { debugpy } : {}) });
       pools.set(fn.key, new FunctionPool({ ...poolSettings, fn, reference, env, invokedFunctionArn, launch }));
       continue;
     }

@@ -178,7 +178,7 @@ async function startDevGateway(
       onReload: onChange,
       // --env wins over what the embedded services set (their endpoint, the SDK preloads).
       env: { ...prepared.env, ...handlerEnv },
-      ...(inspectPort !== undefined ? { inspect: { port: inspectPort, onPort: (fn: string, port: number) => debugPorts.push(`${fn} 127.0.0.1:${port}`) } } : {}),
+      ...(inspectPort !== undefined ? { inspect: { port: inspectPort, onPort: (fn: string, port: number, using?: string) => debugPorts.push(`${fn} 127.0.0.1:${port}${using === 'debugpy' ? ' (debugpy)' : ''}`) } } : {}),
       ...scaleOptions(options.scale),
     },
     inspector: options.inspector !== false,
@@ -213,9 +213,9 @@ function printBanner({ gateway, address, banner, debugPorts }: RunningDevGateway
   print(`  From handlers: https://${gateway.apiId}.execute-api.${model.region}.amazonaws.com/${gateway.stage} leads here too`);
   print(`  Routes:       ${[...servingRoutes(model).values()].map((r) => `${r.routeKey} → ${r.functionKey}`).join(', ') || '(none)'}`);
   if (address.inspectorUrl) print(`  Inspector:    ${address.inspectorUrl}  (this machine only)`);
-  if (debugPorts.length > 0 && debugPorts.every((port) => port.endsWith(':0'))) {
-    print('  Debugging:    one instance per function, Node inspector on a free port of each instance');
-    print('                each instance prints its ws:// URL ("Debugger listening on ...") when it starts: attach Chrome or VS Code there');
+  if (debugPorts.length > 0 && debugPorts.every((port) => /:0\b/.test(port))) {
+    print('  Debugging:    one instance per function, Node inspector (debugpy for Python) on a free port of each instance');
+    print('                each instance prints where it listens ("Debugger listening on ws://...", "debugpy listening on ...") when it starts');
   } else if (debugPorts.length > 0) {
     print(`  Debugging:    one instance per function, Node inspector on ${debugPorts.join(', ')}`);
     print('                attach Chrome (chrome://inspect) or VS Code ("Attach", port above); each instance prints its ws:// URL when it starts');
