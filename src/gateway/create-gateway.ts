@@ -255,7 +255,7 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
               routes: options.localServices?.routes ?? [],
             },
             ...options.runtime,
-            ...(inspector ? { onLog: teeLog(options.runtime?.onLog, inspector.onHandlerLog) } : {}),
+            ...(inspector ? { onLog: teeLog(options.runtime?.onLog, inspector.onHandlerLog), attributeLogs: true } : {}),
             env: { ...(certificate ? { NODE_EXTRA_CA_CERTS: certificate.certFile } : {}), ...options.runtime?.env },
           });
         } catch (err) {

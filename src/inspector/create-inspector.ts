@@ -9,8 +9,11 @@ import { writeRawResponse } from '../gateway/raw-response.js';
 import type { Invoker } from '../runtime/invoker.js';
 import type { HandlerLogEntry } from '../runtime/node-invoker.js';
 import { createFaultInvoker, type FaultInvoker, type FaultKind } from './fault-invoker.js';
-import { DEFAULT_INSPECTOR_LIMITS, InspectorState, type InspectorEvent, type InspectorLimits } from './inspector-state.js';
+import { DEFAULT_INSPECTOR_LIMITS, InspectorState, type ConnectionSummary, type InspectorEvent, type InspectorLimits } from './inspector-state.js';
 import { isLoopbackAddress, isLoopbackHost, isSameOrigin } from './is-loopback.js';
+
+/** A connection's moving counters, compact (1,000 busy connections move every push): id, frames in, out, last active, dropped. */
+type CounterRow = [string, number, number, number, number];
 
 /** Where the page is served on the gateway's port. */
 export const INSPECTOR_PATH = '/_wsgate/';
@@ -40,8 +43,8 @@ export interface Inspector {
   close(): void;
 }
 
-/** How often events are pushed to the page, and how often the instances are counted while a page is open, ms. */
-const FLUSH_MS = 100;
+/** How often events are pushed to the pages, and how often the instances are counted while a page is open, ms. */
+const FLUSH_MS = 200;
 const INSTANCES_MS = 1000;
 /** A page that does not read this much is skipped and sent a fresh snapshot once it catches up. */
 const PAGE_BUFFER_LIMIT = 4 * 1024 * 1024;
@@ -68,7 +71,18 @@ export function createInspector(model: ServiceModel, options: InspectorOptions =
   const pages = new Set<WebSocket>();
   const stale = new WeakSet<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 1024 * 1024 });
-  let queue: InspectorEvent[] = [];
+  const state = new InspectorState(model, limits, (event) => emit(event), (functionKey) => faults?.running(functionKey) ?? []);
+  /**
+   * What waits for the next push: each connection opened or closed once (as it is then), the counters of the
+   * others that moved, calls, entries by connection.
+   */
+  let changed = new Map<string, ConnectionSummary>();
+  let active = new Map<string, ConnectionSummary>();
+  let calls: InspectorEvent[] = [];
+  let entries = new Map<string, InspectorEvent[]>();
+  /** The connection whose timeline each page shows; only those timelines are pushed (1,000 busy connections would swamp a page). */
+  const selections = new Map<WebSocket, string>();
+  const shownBy = new Map<string, number>();
   let flushTimer: NodeJS.Timeout | undefined;
   let instancesTimer: NodeJS.Timeout | undefined;
   let lastFunctions = '';
@@ -78,24 +92,60 @@ export function createInspector(model: ServiceModel, options: InspectorOptions =
   const send = (page: WebSocket, message: unknown) => page.send(JSON.stringify(message));
   const snapshotMessage = () => ({ type: 'snapshot', ...state.snapshot(), functionState: functionState() });
   const functionState = () => ({ instances: faults?.describe?.() ?? [], faults: faults?.faults() ?? [] });
+  const sendTimeline = (page: WebSocket, connectionId: string) => send(page, { type: 'timeline', connectionId, ...state.timelineOf(connectionId) });
+
+  const select = (page: WebSocket, connectionId: string | undefined) => {
+    const before = selections.get(page);
+    if (before !== undefined) {
+      const left = (shownBy.get(before) ?? 1) - 1;
+      if (left > 0) shownBy.set(before, left);
+      else shownBy.delete(before);
+    }
+    if (connectionId === undefined) return void selections.delete(page);
+    selections.set(page, connectionId);
+    shownBy.set(connectionId, (shownBy.get(connectionId) ?? 0) + 1);
+  };
 
   const flush = () => {
     flushTimer = undefined;
-    const batch = queue;
-    queue = [];
-    if (batch.length === 0) return;
-    const text = JSON.stringify({ type: 'events', events: batch });
+    if (changed.size === 0 && active.size === 0 && calls.length === 0 && entries.size === 0) return;
+    const common: unknown[] = [...changed.values()].map((connection) => ({ type: 'connection', connection }));
+    const counters: CounterRow[] = [];
+    for (const [connectionId, c] of active) if (!changed.has(connectionId)) counters.push([connectionId, c.framesIn, c.framesOut, c.lastActive, c.dropped]);
+    if (counters.length > 0) common.push({ type: 'counters', rows: counters });
+    common.push(...calls);
+    const byConnection = entries;
+    changed = new Map();
+    active = new Map();
+    calls = [];
+    entries = new Map();
     for (const page of pages) {
-      if (page.bufferedAmount > PAGE_BUFFER_LIMIT) stale.add(page);
-      else if (stale.has(page)) {
+      if (page.bufferedAmount > PAGE_BUFFER_LIMIT) {
+        stale.add(page);
+        continue;
+      }
+      const shown = selections.get(page);
+      if (stale.has(page)) {
         stale.delete(page);
         send(page, snapshotMessage());
-      } else page.send(text);
+        if (shown !== undefined) sendTimeline(page, shown);
+        continue;
+      }
+      const own = shown === undefined ? undefined : byConnection.get(shown);
+      const events = own ? common.concat(own) : common;
+      if (events.length > 0) send(page, { type: 'events', events });
     }
   };
   const emit = (event: InspectorEvent) => {
     if (pages.size === 0) return;
-    queue.push(event);
+    if (event.type === 'connection') changed.set(event.connection.connectionId, event.connection);
+    else if (event.type === 'activity') active.set(event.connection.connectionId, event.connection);
+    else if (event.type === 'management') calls.push(event);
+    else if (shownBy.has(event.connectionId)) {
+      const list = entries.get(event.connectionId);
+      if (list) list.push(event);
+      else entries.set(event.connectionId, [event]);
+    } else return;
     flushTimer ??= setTimeout(flush, FLUSH_MS);
   };
   const pushFunctions = (force = false) => {
@@ -105,10 +155,14 @@ export function createInspector(model: ServiceModel, options: InspectorOptions =
     for (const page of pages) page.send(current);
   };
 
-  const state = new InspectorState(model, limits, emit, (functionKey) => faults?.running(functionKey) ?? []);
-
   const act = (page: WebSocket, message: { type?: unknown; connectionId?: unknown; message?: unknown; functionKey?: unknown; kind?: unknown; count?: unknown }) => {
     const reply = (ok: boolean, text: string) => send(page, { type: 'result', ok, text });
+    if (message.type === 'select') {
+      const connectionId = typeof message.connectionId === 'string' ? message.connectionId : undefined;
+      select(page, connectionId);
+      if (connectionId !== undefined) sendTimeline(page, connectionId);
+      return;
+    }
     if (message.type === 'send' && typeof message.connectionId === 'string' && typeof message.message === 'string') {
       const failure = actions ? actions.send(message.connectionId, message.message) : 'the gateway is not running';
       if (!failure) state.noteSent(message.connectionId, message.message);
@@ -142,7 +196,7 @@ export function createInspector(model: ServiceModel, options: InspectorOptions =
     onManagementRequest: (record) => state.onManagement(record),
     onHandlerLog: (entry) => state.onHandlerLog(entry),
     wrapInvoker(invoker) {
-      faults = createFaultInvoker(invoker, (report) => state.onInvocation(report), Date.now);
+      faults = createFaultInvoker(invoker, (report) => state.onInvocation(report), Date.now, (start) => state.onInvocationStart(start));
       return faults;
     },
     setActions(given) {
@@ -183,10 +237,14 @@ export function createInspector(model: ServiceModel, options: InspectorOptions =
         pages.add(page);
         page.on('close', () => {
           pages.delete(page);
+          select(page, undefined);
           if (pages.size === 0) {
             clearInterval(instancesTimer);
             instancesTimer = undefined;
-            queue = [];
+            changed = new Map();
+            active = new Map();
+            calls = [];
+            entries = new Map();
           }
         });
         page.on('message', (data) => {

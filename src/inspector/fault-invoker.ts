@@ -1,11 +1,20 @@
-import type { InvokeFailure, InvokeResult, Invoker } from '../runtime/invoker.js';
+import { randomUUID } from 'node:crypto';
+import type { InvokeFailure, InvokeOptions, InvokeResult, Invoker } from '../runtime/invoker.js';
 
 /** A fault the inspector can inject into a function's next invocations. */
 export type FaultKind = 'error' | 'timeout' | 'cold-start';
 
-export interface InvocationReport {
+/** An invocation as it starts: what its log lines (by Lambda request id) and its request record (by API request id) are matched to. */
+export interface InvocationStart {
   functionKey: string;
   connectionId: string | undefined;
+  /** The Lambda request id (`context.awsRequestId`) it runs with. */
+  awsRequestId: string;
+  /** The API Gateway request id of the event (`requestContext.requestId`). */
+  requestId: string | undefined;
+}
+
+export interface InvocationReport extends InvocationStart {
   result: InvokeResult;
   startedAt: number;
   injected?: FaultKind;
@@ -19,19 +28,21 @@ export interface FaultInvoker extends Invoker {
   running(functionKey: string): readonly string[];
 }
 
-const CONNECTION_ID_KEY = '"connectionId":"';
-
-/** The connection a MESSAGE event's JSON is about; read only while the inspector is on. */
-function connectionIdOfJson(json: string): string | undefined {
-  const at = json.lastIndexOf(CONNECTION_ID_KEY);
+/**
+ * A string field of a MESSAGE event's JSON, read only while the inspector is on. The body's quotes are escaped in
+ * that text, so `"key":"` matches only the event's own fields.
+ */
+function fieldOfJson(json: string, key: string): string | undefined {
+  const marker = `"${key}":"`;
+  const at = json.lastIndexOf(marker);
   if (at < 0) return undefined;
-  const start = at + CONNECTION_ID_KEY.length;
+  const start = at + marker.length;
   return json.slice(start, json.indexOf('"', start));
 }
 
-function connectionIdOf(event: unknown): string | undefined {
-  const id = (event as { requestContext?: { connectionId?: unknown } } | null)?.requestContext?.connectionId;
-  return typeof id === 'string' ? id : undefined;
+function contextFieldOf(event: unknown, key: 'connectionId' | 'requestId'): string | undefined {
+  const value = (event as { requestContext?: Record<string, unknown> } | null)?.requestContext?.[key];
+  return typeof value === 'string' ? value : undefined;
 }
 
 function injectedFailure(kind: 'error' | 'timeout'): InvokeFailure {
@@ -45,7 +56,12 @@ function injectedFailure(kind: 'error' | 'timeout'): InvokeFailure {
  * result, and can fail the next ones on purpose. A cold start asks the runtime to retire its warm instances
  * (`Invoker.retire`); a runtime without it just runs the invocation.
  */
-export function createFaultInvoker(inner: Invoker, report: (invocation: InvocationReport) => void, clock: () => number): FaultInvoker {
+export function createFaultInvoker(
+  inner: Invoker,
+  report: (invocation: InvocationReport) => void,
+  clock: () => number,
+  onStart: (invocation: InvocationStart) => void = () => {},
+): FaultInvoker {
   const armed = new Map<string, { kind: FaultKind; remaining: number }>();
   const inFlight = new Map<string, string[]>();
 
@@ -56,22 +72,28 @@ export function createFaultInvoker(inner: Invoker, report: (invocation: Invocati
     return fault.kind;
   };
 
-  const run = async (functionKey: string, connectionId: string | undefined, call: () => Promise<InvokeResult>): Promise<InvokeResult> => {
+  const run = async (
+    start: InvocationStart,
+    options: InvokeOptions | undefined,
+    call: (options: InvokeOptions) => Promise<InvokeResult>,
+  ): Promise<InvokeResult> => {
+    const { functionKey, connectionId } = start;
     const startedAt = clock();
     const injected = take(functionKey);
     if (injected === 'error' || injected === 'timeout') {
       const result = injectedFailure(injected);
-      report({ functionKey, connectionId, result, startedAt, injected });
+      report({ ...start, result, startedAt, injected });
       return result;
     }
+    onStart(start);
     if (injected === 'cold-start') inner.retire?.(functionKey);
     const running = inFlight.get(functionKey) ?? [];
     inFlight.set(functionKey, running);
     const marker = connectionId ?? '';
     running.push(marker);
     try {
-      const result = await call();
-      report({ functionKey, connectionId, result, startedAt, ...(injected ? { injected } : {}) });
+      const result = await call({ ...options, awsRequestId: start.awsRequestId });
+      report({ ...start, result, startedAt, ...(injected ? { injected } : {}) });
       return result;
     } finally {
       running.splice(running.indexOf(marker), 1);
@@ -79,11 +101,20 @@ export function createFaultInvoker(inner: Invoker, report: (invocation: Invocati
   };
 
   return {
-    invoke: (functionKey, event, options) => run(functionKey, connectionIdOf(event), () => inner.invoke(functionKey, event, options)),
+    invoke: (functionKey, event, options) =>
+      run(
+        { functionKey, connectionId: contextFieldOf(event, 'connectionId'), requestId: contextFieldOf(event, 'requestId'), awsRequestId: options?.awsRequestId ?? randomUUID() },
+        options,
+        (given) => inner.invoke(functionKey, event, given),
+      ),
     ...(inner.invokeEncoded
       ? {
-          invokeEncoded: (functionKey: string, eventJson: string, options?: Parameters<NonNullable<Invoker['invokeEncoded']>>[2]) =>
-            run(functionKey, connectionIdOfJson(eventJson), () => inner.invokeEncoded!(functionKey, eventJson, options)),
+          invokeEncoded: (functionKey: string, eventJson: string, options?: InvokeOptions) =>
+            run(
+              { functionKey, connectionId: fieldOfJson(eventJson, 'connectionId'), requestId: fieldOfJson(eventJson, 'requestId'), awsRequestId: options?.awsRequestId ?? randomUUID() },
+              options,
+              (given) => inner.invokeEncoded!(functionKey, eventJson, given),
+            ),
         }
       : {}),
     ...(inner.describe ? { describe: () => inner.describe!() } : {}),

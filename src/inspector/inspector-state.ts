@@ -2,7 +2,7 @@ import type { ServiceModel } from '../config/model.js';
 import type { RequestRecord } from '../gateway/logs/request-record.js';
 import type { ManagementRecord } from '../gateway/management-record.js';
 import type { HandlerLogEntry } from '../runtime/node-invoker.js';
-import type { InvocationReport } from './fault-invoker.js';
+import type { InvocationReport, InvocationStart } from './fault-invoker.js';
 
 /** One line of a connection's timeline on the page. */
 export interface TimelineEntry {
@@ -29,9 +29,13 @@ export interface ConnectionSummary {
   dropped: number;
 }
 
-/** What the page receives: a connection changed, an entry was added, a management call, or a log of a function with no connection. */
+/**
+ * What the pages receive: a connection opened or closed, a connection's counters moved (frames, last active,
+ * dropped entries: `activity`), an entry was added to a timeline, a management call.
+ */
 export type InspectorEvent =
   | { type: 'connection'; connection: ConnectionSummary }
+  | { type: 'activity'; connection: ConnectionSummary }
   | { type: 'entry'; connectionId: string; entry: TimelineEntry }
   | { type: 'management'; call: ManagementRecord & { seq: number } };
 
@@ -45,6 +49,18 @@ export interface InspectorLimits {
 }
 
 export const DEFAULT_INSPECTOR_LIMITS: InspectorLimits = { timelineEntries: 200, closedConnections: 200, managementCalls: 200 };
+
+/**
+ * Invocations remembered by Lambda request id, for the log lines they write later (a timer's line can come long
+ * after), and instances by API request id until the gateway's record of that request comes.
+ */
+const REMEMBERED_INVOCATIONS = 10_000;
+
+/** A Map that forgets its oldest entries past `limit`. */
+function remember<K, V>(map: Map<K, V>, key: K, value: V, limit: number): void {
+  map.set(key, value);
+  if (map.size > limit) map.delete(map.keys().next().value as K);
+}
 
 interface Tracked {
   summary: ConnectionSummary;
@@ -60,6 +76,10 @@ export class InspectorState {
   private readonly closedOrder: string[] = [];
   private readonly calls: (ManagementRecord & { seq: number })[] = [];
   private seq = 0;
+  /** Lambda request id → the connection its invocation was about. */
+  private readonly invocationOwners = new Map<string, string>();
+  /** `<API request id> <function>` → the instance that ran it. */
+  private readonly instanceOfRequest = new Map<string, string>();
 
   constructor(
     readonly model: ServiceModel,
@@ -77,21 +97,21 @@ export class InspectorState {
     summary.lastActive = Math.max(summary.lastActive, at);
     if (record.eventType === 'DISCONNECT') {
       summary.closed = { code: record.disconnectStatusCode, reason: record.disconnectReason, at };
-      this.add(tracked, at, 'disconnect', `closed ${record.disconnectStatusCode ?? ''}${record.disconnectReason ? ` "${record.disconnectReason}"` : ''}; ${describeRun(record)}`);
+      this.add(tracked, at, 'disconnect', `closed ${record.disconnectStatusCode ?? ''}${record.disconnectReason ? ` "${record.disconnectReason}"` : ''}; ${describeRun(record, this.takeInstance(record))}`);
       this.closedOrder.push(record.connectionId);
       while (this.closedOrder.length > this.limits.closedConnections) this.connections.delete(this.closedOrder.shift()!);
       return this.emit({ type: 'connection', connection: summary });
     }
     summary.framesIn++;
     this.add(tracked, record.requestTimeEpoch, 'client-frame', record.requestBody ?? '');
-    this.add(tracked, at, 'route', `${record.routeKey}: ${describeRun(record)}`);
+    this.add(tracked, at, 'route', `${record.routeKey}: ${describeRun(record, this.takeInstance(record))}`);
     if (record.responseBody !== undefined && !record.droppedFrame) {
       summary.framesOut++;
       this.add(tracked, at, record.error ? 'error-frame' : 'frame-out', record.responseBody, record.error ? 'error frame' : 'route response');
     } else if (record.droppedFrame) {
       this.add(tracked, at, 'failure', `frame dropped: the client is not reading (${record.droppedFrame.bufferedBytes} bytes waiting)`);
     }
-    this.emit({ type: 'connection', connection: summary });
+    this.emit({ type: 'activity', connection: summary });
   }
 
   onManagement(record: ManagementRecord): void {
@@ -106,24 +126,39 @@ export class InspectorState {
       tracked.summary.framesOut++;
       tracked.summary.lastActive = record.time;
       this.add(tracked, record.time, 'post', record.body ?? '', `@connections POST${who}`);
-      this.emit({ type: 'connection', connection: tracked.summary });
+      this.emit({ type: 'activity', connection: tracked.summary });
     } else {
       this.add(tracked, record.time, 'post', `${record.operation} ${record.status}${record.errorType ? ` ${record.errorType}` : ''}`, `@connections ${record.method}${who}`);
     }
   }
 
-  /** A handler's output line goes to the connection whose invocation of that function started first and still runs. */
+  onInvocationStart(start: InvocationStart): void {
+    if (start.connectionId !== undefined) remember(this.invocationOwners, start.awsRequestId, start.connectionId, REMEMBERED_INVOCATIONS);
+  }
+
+  /**
+   * A handler's output line goes to the connection of the invocation that wrote it (by Lambda request id, also
+   * when it came after that invocation ended); a line of a runtime that does not tell, to the connection whose
+   * invocation of that function started first and still runs.
+   */
   onHandlerLog(entry: HandlerLogEntry): void {
-    const connectionId = this.runningOf(entry.functionKey)[0];
+    const connectionId = entry.awsRequestId !== undefined ? this.invocationOwners.get(entry.awsRequestId) : this.runningOf(entry.functionKey)[0];
     const tracked = connectionId ? this.connections.get(connectionId) : undefined;
-    if (tracked) this.add(tracked, Date.now(), 'log', entry.line, `${entry.functionKey} ${entry.stream}`);
+    if (!tracked) return;
+    const source = `${entry.instance ?? entry.functionKey} ${entry.stream}${entry.late ? ', after its invocation ended' : ''}`;
+    this.add(tracked, Date.now(), 'log', entry.line, source);
   }
 
   onInvocation(report: InvocationReport): void {
+    const { instance } = report.result;
+    if (instance !== undefined && report.requestId !== undefined) {
+      remember(this.instanceOfRequest, `${report.requestId} ${report.functionKey}`, instance, REMEMBERED_INVOCATIONS);
+    }
     const tracked = report.connectionId ? this.connections.get(report.connectionId) : undefined;
     if (!tracked || report.result.ok) return;
     const { error, kind } = report.result;
-    const text = `${report.functionKey} failed (${kind}${report.injected ? ', injected' : ''}): ${error.errorType}: ${error.errorMessage}`;
+    const where = instance !== undefined ? ` on ${instance}` : '';
+    const text = `${report.functionKey} failed${where} (${kind}${report.injected ? ', injected' : ''}): ${error.errorType}: ${error.errorMessage}`;
     this.add(tracked, report.startedAt + report.result.durationMs, 'failure', text, error.trace?.join('\n'));
   }
 
@@ -140,9 +175,10 @@ export class InspectorState {
     tracked.summary.framesOut++;
     tracked.summary.lastActive = Date.now();
     this.add(tracked, Date.now(), 'inspector', `sent from the inspector: ${message}`);
-    this.emit({ type: 'connection', connection: tracked.summary });
+    this.emit({ type: 'activity', connection: tracked.summary });
   }
 
+  /** Everything but the timelines: a page asks for the one it shows (`timelineOf`). */
   snapshot() {
     return {
       service: this.model.service,
@@ -150,9 +186,15 @@ export class InspectorState {
       routes: this.model.websocket.routes.map((route) => ({ routeKey: route.routeKey, functionKey: route.functionKey })),
       functions: [...this.model.functions.values()].map((fn) => ({ key: fn.key, handler: fn.handler, runtime: fn.runtime })),
       limits: this.limits,
-      connections: [...this.connections.values()].map(({ summary, timeline }) => ({ connection: summary, timeline })),
+      connections: [...this.connections.values()].map(({ summary }) => summary),
       calls: this.calls,
     };
+  }
+
+  /** A connection's timeline as kept now, or undefined for one not (or no longer) known. */
+  timelineOf(connectionId: string): { connection: ConnectionSummary; timeline: TimelineEntry[] } | undefined {
+    const tracked = this.connections.get(connectionId);
+    return tracked && { connection: tracked.summary, timeline: tracked.timeline };
   }
 
   private onConnect(record: RequestRecord): void {
@@ -172,8 +214,17 @@ export class InspectorState {
     };
     const tracked: Tracked = { summary, timeline: [] };
     this.connections.set(record.connectionId, tracked);
-    this.add(tracked, record.requestTimeEpoch, 'connect', `$connect: ${describeRun(record)}`);
+    this.add(tracked, record.requestTimeEpoch, 'connect', `$connect: ${describeRun(record, this.takeInstance(record))}`);
     this.emit({ type: 'connection', connection: summary });
+  }
+
+  /** The instance that ran the function of a request (the invocation's report comes before the request's record). */
+  private takeInstance(record: RequestRecord): string | undefined {
+    if (record.functionKey === undefined) return undefined;
+    const key = `${record.requestId} ${record.functionKey}`;
+    const instance = this.instanceOfRequest.get(key);
+    this.instanceOfRequest.delete(key);
+    return instance;
   }
 
   private add(tracked: Tracked, time: number, kind: TimelineEntry['kind'], text: string, detail?: string): void {
@@ -187,8 +238,8 @@ export class InspectorState {
   }
 }
 
-function describeRun(record: RequestRecord): string {
-  const fn = record.functionKey ? `${record.functionKey} → ` : 'no function → ';
+function describeRun(record: RequestRecord, instance: string | undefined): string {
+  const fn = record.functionKey ? `${record.functionKey}${instance !== undefined ? ` on ${instance}` : ''} → ` : 'no function → ';
   const failure = record.integration?.error ?? record.authorizer?.error;
   const status = record.error ? `${record.status} ${record.error.message}${failure ? ` (${failure})` : ''}` : String(record.status);
   return `${fn}${status} in ${record.durationMs} ms`;

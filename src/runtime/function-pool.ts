@@ -8,7 +8,7 @@ import { compileTypescriptHandler } from './compile-typescript-handler.js';
 import { CpuPressure } from './cpu-pressure.js';
 import { HandlerInstance, type InitOutcome, type QueuedInvocation } from './handler-instance.js';
 import type { InstanceLauncher, PoolInstance } from './pool-instance.js';
-import type { InvokeOptions, InvokeResult } from './invoker.js';
+import type { FunctionInstances, InvokeOptions, InvokeResult } from './invoker.js';
 import { buildExitError, buildTimeoutError } from './lambda-failures.js';
 import { locateRunner } from './locate-runner.js';
 import type { HandlerLogEntry } from './node-invoker.js';
@@ -38,6 +38,8 @@ export interface FunctionPoolOptions {
   /** See `IDLE_INSTANCE_TIMEOUT_MS`. */
   idleTimeoutMs: number;
   onLog: (entry: HandlerLogEntry) => void;
+  /** See `NodeInvokerOptions.attributeLogs`. */
+  attributeLogs?: boolean;
   /** Starts instances of a function that speaks the Lambda Runtime API instead of the Node runner. */
   launch?: InstanceLauncher;
   /** The service's bundler plugin: every handler is bundled with its options, as the plugin would before deploying. */
@@ -137,6 +139,8 @@ export class FunctionPool {
   private slots = 0;
   /** Instances whose init has not finished. */
   private starting = 0;
+  /** Instances started so far: the next one's number in its name. */
+  private started = 0;
   private closed = false;
   private compiled: Promise<ModulePlan> | undefined;
   /** `performance.now()` when each serving instance last had nothing to do. */
@@ -165,12 +169,10 @@ export class FunctionPool {
     const deadlineAt = invokeOptions.deadlineMs === undefined ? Infinity : started + invokeOptions.deadlineMs;
     const functionTimeoutMs = this.options.fn.timeout * 1000;
     const elapsed = () => performance.now() - started;
-    const fail = (kind: 'error' | 'timeout' | 'crash' | 'init', error: LambdaError): InvokeResult => ({
-      ok: false,
-      kind,
-      error,
-      durationMs: elapsed(),
-    });
+    /** The instance this pass runs on, named in the result (the inspector's timeline shows it). */
+    let instance: string | undefined;
+    const fail = (kind: 'error' | 'timeout' | 'crash' | 'init', error: LambdaError): InvokeResult =>
+      instance === undefined ? { ok: false, kind, error, durationMs: elapsed() } : { ok: false, kind, error, durationMs: elapsed(), instance };
     const timedOut = (limitMs = functionTimeoutMs) =>
       fail('timeout', buildTimeoutError(awsRequestId, Math.min(limitMs, invokeOptions.deadlineMs ?? Infinity)));
 
@@ -186,6 +188,7 @@ export class FunctionPool {
       if (lease === 'closed') return fail('crash', buildExitError(awsRequestId, null, 'SIGKILL'));
       if (lease === 'timeout') return timedOut();
       if (!isInstance(lease)) return fail('init', lease);
+      instance = lease.id;
       let warmedUp = false;
       // A warm instance: no init to wait for (a timer and a race per invocation showed in profiles).
       if (!this.warm.has(lease) || lease.retired) {
@@ -222,19 +225,23 @@ export class FunctionPool {
         if (outcome.fatal) void lease.kill();
         return fail(outcome.fatal ? 'crash' : 'error', outcome.error);
       }
-      return { ok: true, value: outcome.value, durationMs: elapsed() };
+      return { ok: true, value: outcome.value, durationMs: elapsed(), instance };
     }
   }
 
-  /** How many instances exist, warm, busy and starting, for the inspector. */
-  describe(): { warm: number; busy: number; starting: number } {
+  /** How many instances exist, warm, busy and starting, and each by name, for the inspector. */
+  describe(): Omit<FunctionInstances, 'functionKey'> {
     let warm = 0;
     let busy = 0;
+    const instances: NonNullable<FunctionInstances['instances']> = [];
     for (const instance of this.instances) {
-      if (this.warm.has(instance)) warm++;
+      const isWarm = this.warm.has(instance);
+      if (isWarm) warm++;
       if (instance.load > 0) busy++;
+      const state = !isWarm ? 'starting' : instance.load > 0 ? 'busy' : 'idle';
+      if (instance.id !== undefined) instances.push({ id: instance.id, state });
     }
-    return { warm, busy, starting: this.starting };
+    return { warm, busy, starting: this.starting, instances };
   }
 
   /** Code changed: idle instances go now, busy ones after their current invocation (what is queued runs elsewhere). */
@@ -391,7 +398,8 @@ export class FunctionPool {
 
   private async startInstance(): Promise<PoolInstance | 'closed' | LambdaError> {
     this.slots++;
-    if (this.options.launch) return this.launchInstance(this.options.launch);
+    const id = `${this.options.fn.key}#${++this.started}`;
+    if (this.options.launch) return this.launchInstance(this.options.launch, id);
     const { fn, serviceDir, reference } = this.options;
     let plan: ModulePlan;
     let runnerPath: string;
@@ -405,7 +413,11 @@ export class FunctionPool {
       this.slots--;
       return 'closed';
     }
-    const invokeData = { timeoutMs: fn.timeout * 1000, invokedFunctionArn: this.options.invokedFunctionArn };
+    const invokeData = {
+      timeoutMs: fn.timeout * 1000,
+      invokedFunctionArn: this.options.invokedFunctionArn,
+      ...(this.options.attributeLogs ? { attributeLogs: true } : {}),
+    };
     const init: InitMessage =
       plan.kind === 'load'
         ? { type: 'init', file: plan.file, loader: plan.loader, exportPath: reference.exportPath, handler: reference.handler, ...invokeData }
@@ -416,6 +428,7 @@ export class FunctionPool {
             ...invokeData,
           };
     const instance = new HandlerInstance({
+      id,
       functionKey: fn.key,
       runnerPath,
       execArgv: [
@@ -435,7 +448,7 @@ export class FunctionPool {
     return this.track(instance);
   }
 
-  private async launchInstance(launch: InstanceLauncher): Promise<PoolInstance | 'closed' | LambdaError> {
+  private async launchInstance(launch: InstanceLauncher, id: string): Promise<PoolInstance | 'closed' | LambdaError> {
     const launched = await launch({
       env: { ...this.options.env, AWS_LAMBDA_LOG_STREAM_NAME: createLogStreamName() },
       onSettled: (settled) => this.settled(settled),
@@ -450,6 +463,7 @@ export class FunctionPool {
       void launched.kill();
       return 'closed';
     }
+    launched.id = id;
     return this.track(launched);
   }
 

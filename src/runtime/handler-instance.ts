@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { preferBatchScheduling } from './batch-scheduling.js';
 import type { HandlerLogEntry } from './node-invoker.js';
-import { formatInvocationLine, INVOCATIONS_FD, type ChildMessage, type InitMessage, type LambdaError, type ResultMessage } from './runner/protocol.js';
+import { formatInvocationLine, INVOCATIONS_FD, LOG_TAG_END, LOG_TAG_ENDED, LOG_TAG_START, type ChildMessage, type InitMessage, type LambdaError, type ResultMessage } from './runner/protocol.js';
 
 const GROUP_KILL = process.platform !== 'win32';
 
@@ -40,6 +40,8 @@ function killGroup(pid: number): void {
 }
 
 export interface HandlerInstanceOptions {
+  /** Its name in the pool (`echo#2`), on its log lines. */
+  id: string;
   functionKey: string;
   runnerPath: string;
   execArgv: string[];
@@ -110,6 +112,7 @@ interface Pending {
  * running invocation is slow.
  */
 export class HandlerInstance {
+  readonly id: string;
   readonly child: ChildProcess;
   /** The runner's `INVOCATIONS_FD`. */
   private readonly invocationsPipe: Writable;
@@ -139,6 +142,7 @@ export class HandlerInstance {
   private exitOutcome: ExitOutcome | undefined;
 
   constructor(private readonly options: HandlerInstanceOptions) {
+    this.id = options.id;
     this.child = fork(options.runnerPath, [], {
       cwd: options.cwd,
       env: options.env,
@@ -156,7 +160,7 @@ export class HandlerInstance {
     this.ready = new Promise((resolve) => (this.settleReady = resolve));
     for (const stream of ['stdout', 'stderr'] as const) {
       const lines = createInterface({ input: this.child[stream]!, crlfDelay: Infinity });
-      lines.on('line', (line) => options.onLog({ functionKey: options.functionKey, stream, line }));
+      lines.on('line', (line) => options.onLog(this.logEntry(stream, line)));
     }
     this.child.on('message', (message: unknown) => this.receive(message));
     const pid = this.child.pid;
@@ -200,6 +204,24 @@ export class HandlerInstance {
       });
     });
     this.send(options.init);
+  }
+
+  /**
+   * A line tagged by the runner (`attributeLogs`) is the tagged invocation's, also when written after it answered
+   * (late); an untagged one is the running invocation's, if one runs.
+   */
+  private logEntry(stream: 'stdout' | 'stderr', line: string): HandlerLogEntry {
+    const entry: HandlerLogEntry = { functionKey: this.options.functionKey, stream, line, instance: this.id };
+    const tagEnd = line.startsWith(LOG_TAG_START) ? line.indexOf(LOG_TAG_END) : -1;
+    if (tagEnd > 0) {
+      entry.line = line.slice(tagEnd + 1);
+      entry.awsRequestId = line.slice(2, tagEnd);
+      if (line[1] === LOG_TAG_ENDED) entry.late = true;
+      return entry;
+    }
+    const head = this.pending[0];
+    if (head?.started) entry.awsRequestId = head.request.awsRequestId;
+    return entry;
   }
 
   get isAlive(): boolean {

@@ -26,6 +26,8 @@ export interface FunctionInstances {
   busy: number;
   /** Instances being started (cold starts under way). */
   starting: number;
+  /** Each instance by its name (`echo#2`), where the runtime tells. */
+  instances?: { id: string; state: 'starting' | 'idle' | 'busy' }[];
 }
 
 export interface InvokeOptions {
@@ -42,6 +44,8 @@ export interface InvokeSuccess {
   /** What the handler returned or passed to its callback (undefined when nothing). */
   value: unknown;
   durationMs: number;
+  /** The instance that ran it (`echo#2`), where the runtime tells. */
+  instance?: string;
 }
 
 export interface InvokeFailure {
@@ -56,4 +60,6 @@ export interface InvokeFailure {
   /** As Lambda reports it: `{ errorType, errorMessage, trace? }`. */
   error: { errorType: string; errorMessage: string; trace?: string[] };
   durationMs: number;
+  /** The instance that ran it (`echo#2`), where the runtime tells; none when it never reached one. */
+  instance?: string;
 }

@@ -19,6 +19,12 @@ export interface HandlerLogEntry {
   functionKey: string;
   stream: 'stdout' | 'stderr';
   line: string;
+  /** The instance that wrote it (`echo#2`), where the runtime tells. */
+  instance?: string;
+  /** The invocation whose code wrote it (with `attributeLogs`), or else the one running when it arrived. */
+  awsRequestId?: string;
+  /** Written by that invocation's code after it had answered (a timer, a promise it did not wait for). */
+  late?: boolean;
 }
 
 export interface NodeInvokerOptions {
@@ -62,10 +68,16 @@ export interface NodeInvokerOptions {
   /** Host names (such as the API's own `{apiId}.execute-api.{region}.amazonaws.com`) handler processes reach the gateway by. */
   hostRedirect?: HostRedirect;
   /**
-   * Start handler instances with the Node inspector, the functions on consecutive ports from `port`, one instance
-   * per function so that a breakpoint is hit predictably. `onPort` tells which port each function got.
+   * Start handler instances with the Node inspector, the functions on consecutive ports from `port` (0: a free
+   * port per instance), one instance per function so that a breakpoint is hit predictably. `onPort` tells which
+   * port each function got. Python functions run under debugpy on their port when their interpreter has it.
    */
-  inspect?: { port: number; onPort?: (functionKey: string, port: number) => void };
+  inspect?: { port: number; onPort?: (functionKey: string, port: number, using?: 'node' | 'debugpy') => void };
+  /**
+   * Tag each line a Node handler writes with the request id of the invocation whose code wrote it, even after it
+   * answered (`HandlerLogEntry.awsRequestId`, `late`); the inspector asks for it. Costs handler code a little.
+   */
+  attributeLogs?: boolean;
 }
 
 export const DEFAULT_MAX_INSTANCES_PER_FUNCTION = 10;
@@ -101,6 +113,7 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
     batchScheduling: options.batchScheduling ?? true,
     idleTimeoutMs: Math.max(0, options.idleInstanceTimeoutMs ?? IDLE_INSTANCE_TIMEOUT_MS),
     onLog,
+    attributeLogs: options.attributeLogs ?? false,
   };
   const bundler = detectBundler(model);
   let proxy: ExecuteApiProxy | undefined;
@@ -112,7 +125,20 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
       const invokedFunctionArn = arnOf(fn.name);
       const reference: HandlerReference = { handler: fn.handler, moduleName: fn.handler, modulePath: model.serviceDir, exportPath: '' };
       if (options.hostRedirect && !fn.runtime.startsWith('python')) proxy ??= createExecuteApiProxy(options.hostRedirect);
-      const launch = createRuntimeApiLauncher({ model, fn, env, invokedFunctionArn, batchScheduling: poolSettings.batchScheduling, onLog, onWarning, ...(proxy ? { proxy } : {}) });
+      const debugPort = fn.runtime.startsWith('python') ? nextInspectPort : undefined;
+      if (debugPort !== undefined && debugPort !== 0) nextInspectPort = debugPort + 1;
+      const debugpy = debugPort !== undefined ? { port: debugPort, onPort: (port: number) => options.inspect?.onPort?.(fn.key, port, 'debugpy') } : undefined;
+      const launch = createRuntimeApiLauncher({
+        model,
+        fn,
+        env,
+        invokedFunctionArn,
+        batchScheduling: poolSettings.batchScheduling,
+        onLog,
+        onWarning,
+        ...(proxy ? { proxy } : {}),
+        ...(debugpy ? { debugpy } : {}),
+      });
       pools.set(fn.key, new FunctionPool({ ...poolSettings, fn, reference, env, invokedFunctionArn, launch }));
       continue;
     }
@@ -138,7 +164,8 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
     const inspectPort = nextInspectPort;
     if (nextInspectPort !== undefined) {
       options.inspect?.onPort?.(fn.key, nextInspectPort);
-      nextInspectPort++;
+      // Port 0: each instance takes a free port of its own (and prints it).
+      if (nextInspectPort !== 0) nextInspectPort++;
     }
     pools.set(
       fn.key,

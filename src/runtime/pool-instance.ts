@@ -5,6 +5,8 @@ import type { ExitOutcome, InitOutcome, QueuedInvocation, RunLimits, RunOutcome 
  * (`HandlerInstance`) or any process speaking the Lambda Runtime API (`RuntimeApiInstance`).
  */
 export interface PoolInstance {
+  /** Its name in the function's pool, `<function>#<n>` (the inspector shows it); set by the pool. */
+  id?: string;
   readonly ready: Promise<InitOutcome>;
   readonly exited: Promise<ExitOutcome>;
   retired: boolean;

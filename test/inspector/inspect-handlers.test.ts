@@ -48,6 +48,6 @@ describe('wsgate dev --inspect', () => {
   it('refuses a --inspect value that is not a port, naming the option', async () => {
     cli = runCli(['dev', '--port', '0', '--inspect=abc', '--config', SERVICE]);
     expect(await cli.exited).not.toBe(0);
-    expect(cli.stderr.join('\n')).toContain('--inspect takes a port number (1-65535), got "abc"');
+    expect(cli.stderr.join('\n')).toContain('--inspect takes a port number (0-65535, 0 for a free port per instance), got "abc"');
   });
 });

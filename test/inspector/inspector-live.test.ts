@@ -64,7 +64,10 @@ describe('the inspector with real handler processes', () => {
     }
     const page = await openPageSocket(address.port);
     const snapshot = await page.until((m) => (m.type === 'snapshot' ? m : undefined));
-    const [{ connection, timeline }] = snapshot.connections;
+    // The snapshot lists connections; a page asks for the timeline it shows.
+    const [{ connectionId }] = snapshot.connections;
+    page.act({ type: 'select', connectionId });
+    const { connection, timeline } = await page.until((m) => (m.type === 'timeline' && m.connectionId === connectionId ? m : undefined));
     expect(timeline).toHaveLength(5);
     expect(connection.framesIn).toBe(6);
     // At least connect + 6 × (frame, route, response), besides the handler's log lines: all but the newest 5 dropped.
@@ -80,7 +83,9 @@ describe('the inspector with real handler processes', () => {
     client.ws.send('warm up');
     expect(await client.nextMessage()).toBe('echo: warm up');
     const page = await openPageSocket(address.port);
-    await page.until((m) => (m.type === 'snapshot' ? m : undefined));
+    const [{ connectionId }] = (await page.until((m) => (m.type === 'snapshot' ? m : undefined))).connections;
+    page.act({ type: 'select', connectionId });
+    await page.until((m) => (m.type === 'timeline' ? m : undefined));
 
     page.act({ type: 'fault', functionKey: 'echo', kind: 'timeout', count: 1 });
     await page.until((m) => (m.type === 'result' && /timeout armed/.test(m.text) ? m : undefined));

@@ -50,7 +50,7 @@ describe('the inspector page in Chromium', () => {
     expect(await client.nextMessage()).toBe('echo: hello');
     const timeline = page.getByRole('list', { name: 'Timeline' });
     await timeline.getByRole('listitem').filter({ hasText: 'client frame hello' }).waitFor();
-    await timeline.getByRole('listitem').filter({ hasText: /\$default: echo → 200 in \d+ ms/ }).waitFor();
+    await timeline.getByRole('listitem').filter({ hasText: /\$default: echo on echo#\d+ → 200 in \d+ ms/ }).waitFor();
     await timeline.getByRole('listitem').filter({ hasText: 'echoing hello' }).waitFor();
     await timeline.getByRole('listitem').filter({ hasText: 'route response echo: hello' }).waitFor();
     await facts.getByText('1 / 1').waitFor();
@@ -79,7 +79,7 @@ describe('the inspector page in Chromium', () => {
     // Disconnect from the page: the client is closed as by DELETE, and $disconnect runs.
     await page.getByRole('button', { name: 'Disconnect' }).click();
     expect((await client.closed).code).toBe(1000);
-    await timeline.getByRole('listitem').filter({ hasText: /closed 1000; disconnect → 200/ }).waitFor();
+    await timeline.getByRole('listitem').filter({ hasText: /closed 1000; disconnect on disconnect#\d+ → 200/ }).waitFor();
     await timeline.getByRole('listitem').filter({ hasText: `bye ${connectionId} 1000` }).waitFor();
     await page.getByRole('button', { name: `Connection ${connectionId}, closed 1000` }).waitFor();
     await expect(page.getByRole('button', { name: 'Send' }).isDisabled()).resolves.toBe(true);
@@ -91,7 +91,38 @@ describe('the inspector page in Chromium', () => {
     await routes.getByRole('row', { name: '$default echo' }).waitFor();
     await routes.getByRole('row', { name: '$disconnect disconnect' }).waitFor();
     // echo ran (warm now) in the previous test: at least one warm instance, none busy.
-    const echoRow = page.getByRole('table', { name: 'Functions' }).getByRole('row', { name: /^echo nodejs22\.x [1-9]\d* 0 0 -$/ });
+    const echoRow = page.getByRole('table', { name: 'Functions' }).getByRole('row', { name: /^echo nodejs22\.x [1-9]\d* 0 0 echo#\d+ idle(, echo#\d+ idle)* -$/ });
     await echoRow.waitFor();
   });
+
+  it('names the instance of each invocation and gives a line logged after the invocation ended to its own connection', async () => {
+    const late = await openClient(stageUrl);
+    const other = await openClient(stageUrl);
+    // `late 400` answers at once and logs 400 ms later; `slow 1500` keeps the warm instance busy meanwhile, so a
+    // line matched to whatever runs when it arrives would land on the other connection.
+    late.ws.send('late 400');
+    expect(await late.nextMessage()).toBe('echo: late 400');
+    other.ws.send('slow 1500');
+    const line = await cli.waitForLine(/\[echo\] late line of /);
+    const lateId = /late line of (\S+)/.exec(line)![1]!;
+    expect(await other.nextMessage()).toBe('echo: slow 1500');
+
+    await page.getByRole('button', { name: `Connection ${lateId}, open` }).click();
+    const timeline = page.getByRole('list', { name: 'Timeline' });
+    const route = timeline.getByRole('listitem').filter({ hasText: /\$default: echo on echo#\d+ → 200 in \d+ ms/ }).last();
+    await route.waitFor();
+    const instance = /on (echo#\d+)/.exec((await route.textContent())!)![1]!;
+    const lateEntry = timeline.getByRole('listitem').filter({ hasText: `late line of ${lateId}` });
+    await lateEntry.waitFor();
+    expect(await lateEntry.textContent()).toContain(`${instance} stdout, after its invocation ended late line of ${lateId}`);
+
+    const otherButton = page.getByRole('button', { name: /^Connection \S+, open$/ }).filter({ hasNotText: lateId }).first();
+    const otherId = /^Connection (\S+),/.exec((await otherButton.getAttribute('aria-label'))!)![1]!;
+    await otherButton.click();
+    await page.getByRole('heading', { name: `Connection ${otherId}` }).waitFor();
+    await timeline.getByRole('listitem').filter({ hasText: 'echoing slow 1500' }).waitFor();
+    await expect(timeline.getByRole('listitem').filter({ hasText: 'late line of' }).count()).resolves.toBe(0);
+    await late.close();
+    await other.close();
+  }, 60_000);
 });

@@ -178,7 +178,7 @@ async function startDevGateway(
       onReload: onChange,
       // --env wins over what the embedded services set (their endpoint, the SDK preloads).
       env: { ...prepared.env, ...handlerEnv },
-      ...(inspectPort !== undefined ? { inspect: { port: inspectPort, onPort: (fn: string, port: number) => debugPorts.push(`${fn} 127.0.0.1:${port}`) } } : {}),
+      ...(inspectPort !== undefined ? { inspect: { port: inspectPort, onPort: (fn: string, port: number, using?: string) => debugPorts.push(`${fn} 127.0.0.1:${port}${using === 'debugpy' ? ' (debugpy)' : ''}`) } } : {}),
       ...scaleOptions(options.scale),
     },
     localServices: prepared.localServices,
@@ -214,19 +214,27 @@ function printBanner({ gateway, address, banner, debugPorts }: RunningDevGateway
   print(`  From handlers: https://${gateway.apiId}.execute-api.${model.region}.amazonaws.com/${gateway.stage} leads here too`);
   print(`  Routes:       ${[...servingRoutes(model).values()].map((r) => `${r.routeKey} → ${r.functionKey}`).join(', ') || '(none)'}`);
   if (address.inspectorUrl) print(`  Inspector:    ${address.inspectorUrl}  (this machine only)`);
-  if (debugPorts.length > 0) {
+  if (debugPorts.length > 0 && debugPorts.every((port) => /:0\b/.test(port))) {
+    print('  Debugging:    one instance per function, Node inspector (debugpy for Python) on a free port of each instance');
+    print('                each instance prints where it listens ("Debugger listening on ws://...", "debugpy listening on ...") when it starts');
+  } else if (debugPorts.length > 0) {
     print(`  Debugging:    one instance per function, Node inspector on ${debugPorts.join(', ')}`);
     print('                attach Chrome (chrome://inspect) or VS Code ("Attach", port above); each instance prints its ws:// URL when it starts');
   }
 }
 
-/** `--inspect` alone: 9229, Node's default; `--inspect=PORT` that port. */
+/** `--inspect` alone: 9229, Node's default; `--inspect=PORT` that port; `--inspect=0` a free port per instance. */
 function parseInspectOption(value: boolean | string | undefined): number | undefined {
   if (value === undefined || value === false) return undefined;
   if (value === true) return 9229;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new WsgateError({ code: 'CLI_INVALID_OPTION', message: `--inspect takes a port number (1-65535), got "${value}".`, path: '--inspect', hint: 'Write --inspect or --inspect=9229.' });
+  if (value.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new WsgateError({
+      code: 'CLI_INVALID_OPTION',
+      message: `--inspect takes a port number (0-65535, 0 for a free port per instance), got "${value}".`,
+      path: '--inspect',
+      hint: 'Write --inspect, --inspect=9229 or --inspect=0.',
+    });
   }
   return port;
 }

@@ -6,6 +6,7 @@
  * `beforeExit`, and an uncaught exception or unhandled rejection answers the current invocation and ends the
  * instance.
  */
+import { attributeOutput, type RunAttributed } from './attribute-output.js';
 import { createLambdaContext, type CallbackControls } from './create-lambda-context.js';
 import { InitFailure, loadHandler, type LambdaHandler } from './load-handler.js';
 import { Socket } from 'node:net';
@@ -34,6 +35,8 @@ let ready = false;
 let functionTimeoutMs = 0;
 let invokedFunctionArn = '';
 let cpuReportedAt = -Infinity;
+/** Set with `attributeLogs`: runs a handler call in its invocation's async context. */
+let attributed: RunAttributed | undefined;
 
 function send(message: ChildMessage, then?: () => void): void {
   try {
@@ -139,7 +142,7 @@ function invoke(request: QueuedRequest): void {
   const context = createLambdaContext(invocation.awsRequestId, invokedFunctionArn, Date.now() + functionTimeoutMs, controls);
 
   try {
-    const result = handler!(event, context, callback);
+    const result = attributed ? attributed(invocation.awsRequestId, () => handler!(event, context, callback)) : handler!(event, context, callback);
     if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
       Promise.resolve(result).then(controls.succeed, controls.fail).catch(controls.fail);
     }
@@ -168,6 +171,7 @@ function fatal(error: LambdaError, exitCode: number): void {
 async function initialize(message: InitMessage): Promise<void> {
   functionTimeoutMs = message.timeoutMs;
   invokedFunctionArn = message.invokedFunctionArn;
+  if (message.attributeLogs) attributed = attributeOutput((awsRequestId) => current?.awsRequestId === awsRequestId);
   try {
     handler = await loadHandler(message);
     handlerIsAsync = handler.constructor?.name === 'AsyncFunction';

@@ -48,6 +48,8 @@ export interface InitMessage {
   /** The function's timeout: `getRemainingTimeInMillis` counts down from it once an invocation starts. */
   timeoutMs: number;
   invokedFunctionArn: string;
+  /** Tag each line the handler writes with the request id of the invocation whose code wrote it (`LOG_TAG_START`). */
+  attributeLogs?: boolean;
 }
 
 /** One invocation in the runner's queue. The runner runs them one at a time, in the order received. */
@@ -88,6 +90,16 @@ export type ResultMessage = (
    */
   cpuMicros?: number;
 };
+
+/**
+ * With `attributeLogs`, a line of output written by an invocation's code (even after it answered: a timer, a late
+ * promise) starts with `LOG_TAG_START`, `LOG_TAG_RUNNING` or `LOG_TAG_ENDED`, the request id and `LOG_TAG_END`;
+ * the parent strips the tag. Control characters a handler does not print.
+ */
+export const LOG_TAG_START = '\u001e';
+export const LOG_TAG_RUNNING = 'r';
+export const LOG_TAG_ENDED = 'e';
+export const LOG_TAG_END = '\u001f';
 
 /** How often at most a result carries `cpuMicros`. */
 export const CPU_REPORT_INTERVAL_MS = 10;

@@ -8,6 +8,7 @@ import type { HandlerLogEntry } from '../node-invoker.js';
 import type { InstanceLauncher } from '../pool-instance.js';
 import type { ExecuteApiProxy } from './execute-api-proxy.js';
 import { findExecutable, isExecutableFile } from './find-executable.js';
+import { debugpyArguments, freeLoopbackPort, hasDebugpy } from './python-debugger.js';
 import { RuntimeApiInstance, type RuntimeApiProcess } from './runtime-api-instance.js';
 
 /** The bundled Python runtime interface client (copied next to the compiled module by the build). */
@@ -33,6 +34,11 @@ export interface RuntimeApiLauncherOptions {
   proxy?: ExecuteApiProxy;
   /** Findings at start-up: no python, another python version than declared, no bootstrap. */
   onWarning: (warning: ErrorDetail) => void;
+  /**
+   * `wsgate dev --inspect`: run Python instances under debugpy on this port (0: a free one per instance) when the
+   * interpreter can import it; `onPort` is told the port then, and a warning says so otherwise.
+   */
+  debugpy?: { port: number; onPort?: (port: number) => void };
 }
 
 const notedVersions = new Map<string, Promise<string | undefined>>();
@@ -79,6 +85,8 @@ export function createRuntimeApiLauncher(options: RuntimeApiLauncherOptions): In
   const removed: string[] = [];
   const where = { path: `${fn.configPath}.runtime`, location: { file: model.configFile } };
   let resolveProcess: () => RuntimeApiProcess | { errorType: string; errorMessage: string };
+  /** The port debugpy listens on (0: a free one), when Python instances run under it. */
+  let debugPort: number | undefined;
 
   if (fn.runtime.startsWith('python')) {
     const chosen = choosePython(model);
@@ -105,6 +113,17 @@ export function createRuntimeApiLauncher(options: RuntimeApiLauncherOptions): In
         });
       });
       resolveProcess = () => ({ command: executable, args: [PYTHON_BOOTSTRAP], cwd: model.serviceDir });
+      if (options.debugpy && hasDebugpy(executable)) {
+        debugPort = options.debugpy.port;
+        options.debugpy.onPort?.(debugPort);
+      } else if (options.debugpy) {
+        onWarning({
+          code: 'RUNTIME_PYTHON_NO_DEBUGPY',
+          message: `function '${fn.key}' runs without a debugger: ${executable} cannot import debugpy`,
+          ...where,
+          hint: 'Install debugpy for that interpreter (pip install debugpy, or apt-get install python3-debugpy for Debian\'s python3) to debug it with --inspect.',
+        });
+      }
     }
   } else {
     // Lambda does not set AWS_EXECUTION_ENV for OS-only runtimes.
@@ -132,15 +151,20 @@ export function createRuntimeApiLauncher(options: RuntimeApiLauncherOptions): In
   }
 
   return async (hooks) => {
-    const command = resolveProcess();
+    let command = resolveProcess();
     if (!('command' in command)) return command;
+    let listening: number | undefined;
+    if (debugPort !== undefined) {
+      listening = debugPort || (await freeLoopbackPort());
+      command = { ...command, args: [...debugpyArguments(listening), ...command.args] };
+    }
     const env = { ...hooks.env, ...overrides };
     for (const name of removed) delete env[name];
     // Python gets the redirect from its sitecustomize; a bootstrap's own HTTP clients only through a proxy.
     if (options.proxy && !fn.runtime.startsWith('python')) Object.assign(env, await options.proxy.environment(env));
     // What botocore (and the other SDKs that read it) trusts, for the gateway's own TLS certificate.
     if (env.NODE_EXTRA_CA_CERTS && !env.AWS_CA_BUNDLE) env.AWS_CA_BUNDLE = env.NODE_EXTRA_CA_CERTS;
-    return RuntimeApiInstance.start({
+    const instance = await RuntimeApiInstance.start({
       ...hooks,
       env,
       functionKey: fn.key,
@@ -150,6 +174,12 @@ export function createRuntimeApiLauncher(options: RuntimeApiLauncherOptions): In
       batchScheduling: options.batchScheduling,
       onLog: options.onLog,
     });
+    // debugpy listens before it runs the bootstrap, so by the time the bootstrap asks for work a debugger can attach.
+    if (listening !== undefined) {
+      const line = `debugpy listening on 127.0.0.1:${listening}: attach a Python debugger there`;
+      void instance.ready.then((outcome) => outcome.type === 'ready' && options.onLog({ functionKey: fn.key, stream: 'stderr', line }));
+    }
+    return instance;
   };
 }
 
