@@ -85,6 +85,25 @@ describe('the execute-api proxy of provided.* runtimes', () => {
     expect(seen.length).toBe(before);
   });
 
+  it("tunnels DynamoDB's AWS host name to the embedded endpoint's front when the redirect routes it there", async () => {
+    const front = createServer((req, res) => res.end(`front got ${req.headers.host}`));
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    const routed = createExecuteApiProxy({
+      hosts: ['a1b2c3d4e5.execute-api.*.amazonaws.com'],
+      host: '127.0.0.1',
+      port: (gateway.address() as AddressInfo).port,
+      routes: [{ hosts: ['dynamodb.*.amazonaws.com'], host: '127.0.0.1', port: (front.address() as AddressInfo).port }],
+    });
+    try {
+      const routedEnv = await routed.environment({});
+      const { stdout } = await run('curl', ['-sS', '-p', 'http://dynamodb.eu-west-1.amazonaws.com:80/'], { env: { PATH: process.env.PATH, ...routedEnv } });
+      expect(stdout).toBe('front got dynamodb.eu-west-1.amazonaws.com');
+    } finally {
+      await routed.close();
+      await new Promise<void>((resolve) => front.close(() => resolve()));
+    }
+  });
+
   it('gives a CA bundle of the system roots and the gateway certificate when the gateway serves TLS', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'wsgate-proxy-ca-'));
     const caFile = path.join(dir, 'cert.pem');

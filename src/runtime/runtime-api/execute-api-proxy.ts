@@ -44,6 +44,8 @@ function refusal(host: string): string {
 export function createExecuteApiProxy(redirect: HostRedirect): ExecuteApiProxy {
   let started: Promise<{ server: Server; port: number; bundle: string | undefined; bundleDir: string | undefined }> | undefined;
   const sockets = new Set<Duplex>();
+  // The gateway first, then the other local servers reached by AWS host names (the DynamoDB endpoint's TLS front).
+  const routes = [redirect, ...(redirect.routes ?? [])];
   const track = (socket: Duplex) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
@@ -54,12 +56,13 @@ export function createExecuteApiProxy(redirect: HostRedirect): ExecuteApiProxy {
     client.on('error', () => client.destroy());
     const target = /^\[?([^\]]+?)\]?:(\d+)$/.exec(req.url ?? '');
     const host = target?.[1] ?? '';
-    if (!target || !isRedirectedHost(redirect.hosts, host, Number(target[2]))) {
+    const route = target ? routes.find((candidate) => isRedirectedHost(candidate.hosts, host, Number(target[2]))) : undefined;
+    if (!route) {
       const body = refusal(req.url ?? '');
       client.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
       return;
     }
-    const upstream: Socket = connect(redirect.port, redirect.host);
+    const upstream: Socket = connect(route.port, route.host);
     track(upstream);
     upstream.once('connect', () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
