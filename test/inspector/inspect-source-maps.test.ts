@@ -69,12 +69,12 @@ describe('wsgate dev --inspect: source maps of a bundled TypeScript handler', ()
 
   it('announces a source map that leads back to the .ts files, and a breakpoint set through it pauses on the .ts line', async () => {
     cli = runCli(['dev', '--port', '0', '--no-watch', '--inspect=0', '--config', path.join(dir, 'serverless.yml')]);
-    await cli.waitForLine(/Debugging: +one instance per function, Node inspector on a free port of each instance/);
+    await cli.waitForLine(/Debugging: +one instance per function, Node inspector \(debugpy for Python\) on a free port of each instance/);
     const stageUrl = /ws:\/\/\S+\/dev/.exec(await cli.waitForLine(/WebSocket: /))![0];
     const client = await openClient(stageUrl);
     client.ws.send('first');
     expect(await client.nextMessage()).toBe('echo: first');
-    const debuggerUrl = /Debugger listening on (ws:\/\/127\.0\.0\.1:\d+\/\S+)/.exec(await cli.waitForLine(/Debugger listening on ws:/))![1]!;
+    const debuggerUrl = /Debugger listening on (ws:\/\/127\.0\.0\.1:\d+\/\S+)/.exec(await cli.waitForLine(/Debugger listening on ws:\/\/127/))![1]!;
 
     const devtools = await attachDevtools(debuggerUrl);
     await devtools.call('Debugger.enable');
