@@ -8,6 +8,16 @@ import { writeService } from '../config/write-service.js';
 
 const provider = { service: 'chat', stage: 'dev', region: 'eu-west-1', provider: { stackName: undefined }, functions: new Map(), resources: { Resources: {} }, custom: {} } as never;
 
+/** What collectTables throws for a service whose tables cannot be created. */
+function refusalOf(model: Parameters<typeof collectTables>[0]): unknown {
+  try {
+    collectTables(model, '123456789012');
+  } catch (err) {
+    return err;
+  }
+  throw new Error('collectTables accepted the tables');
+}
+
 describe('table names and ARNs', () => {
   it('uses TableName when given, else the name CloudFormation generates: {stack}-{LogicalId}-{13 uppercase alphanumerics}', () => {
     expect(tableName('Connections', { TableName: 'my-connections' }, provider)).toBe('my-connections');
@@ -134,12 +144,7 @@ resources:
 `,
     });
     const { model } = await loadService({ serviceDir: dir });
-    let caught: unknown;
-    try {
-      collectTables(model, '123456789012');
-    } catch (err) {
-      caught = err;
-    }
+    const caught = refusalOf(model);
     expect(caught).toMatchObject({ code: 'DYNAMODB_INVALID_TABLE', path: 'resources.Resources.Orders.Properties.GlobalSecondaryIndexes', userError: true });
     expect((caught as Error).message).toContain('Fn::ImportValue');
   });
@@ -158,12 +163,7 @@ resources:
 `,
     });
     const { model } = await loadService({ serviceDir: dir });
-    let caught: unknown;
-    try {
-      collectTables(model, '123456789012');
-    } catch (err) {
-      caught = err;
-    }
+    const caught = refusalOf(model);
     expect(isWsgateError(caught)).toBe(true);
     expect(caught).toMatchObject({ code: 'DYNAMODB_INVALID_TABLE', path: 'resources.Resources.Broken.Properties.KeySchema', userError: true });
     expect((caught as Error).message).toContain('Broken');
