@@ -1,7 +1,8 @@
 // The inspector keeps up: 1,000 open connections, 1,000 frames/s of echo, then as many as the gateway takes,
-// with the inspector page closed and then open in Chromium. Reports echo throughput (ratio page open / closed)
-// and how long the page takes to answer (a requestAnimationFrame round trip) under that load.
-// Run after `npm run build`: node bench/inspector.mjs   (CONNECTIONS=1000 RATE=1000 SECONDS=10)
+// with the inspector page closed and open in Chromium, alternating for ROUNDS rounds. Reports echo throughput
+// (ratio page open / closed, per round and the median) and how long the page takes to answer (a
+// requestAnimationFrame round trip) under that load.
+// Run after `npm run build`: node bench/inspector.mjs   (CONNECTIONS=1000 RATE=1000 SECONDS=10 ROUNDS=3)
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { createGateway, loadService } from '../dist/index.js';
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 1000);
 const RATE = Number(process.env.RATE ?? 1000);
 const SECONDS = Number(process.env.SECONDS ?? 10);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const serviceDir = fileURLToPath(new URL('service/', import.meta.url));
 
 const { model } = await loadService({ serviceDir });
@@ -72,10 +74,6 @@ async function saturated(label) {
   return { label, answeredPerSecond: Math.round(rate) };
 }
 
-const results = [];
-results.push(await paced('page closed, 1,000 frames/s'));
-results.push(await saturated('page closed, saturated'));
-
 const userDataDir = await mkdtemp(path.join(tmpdir(), 'wsgate-chromium-'));
 const context = await chromium.launchPersistentContext(userDataDir, {
   executablePath: '/usr/bin/chromium',
@@ -84,9 +82,14 @@ const context = await chromium.launchPersistentContext(userDataDir, {
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 const page = await context.newPage();
-await page.goto(address.inspectorUrl);
-await page.getByText(`(${CONNECTIONS} open`).waitFor({ timeout: 60_000 });
-await page.getByRole('button', { name: /open$/ }).first().click();
+
+/** The page open (its socket connected, all connections listed, one selected) or closed (navigated away: no socket). */
+async function openPage() {
+  await page.goto(address.inspectorUrl);
+  await page.getByText(`(${CONNECTIONS} open`).waitFor({ timeout: 60_000 });
+  await page.getByRole('button', { name: /open$/ }).first().click();
+}
+const closePage = () => page.goto('about:blank');
 
 /** The page's answer time: from a call into it to its next animation frame, sampled while the load runs. */
 async function sampleResponsiveness(during) {
@@ -103,11 +106,22 @@ async function sampleResponsiveness(during) {
   const result = await during;
   done = true;
   await sampling;
-  samples.sort((a, b) => a - b);
-  return { ...result, pageP50ms: Math.round(samples[Math.floor(samples.length / 2)]), pageMaxMs: Math.round(samples.at(-1)) };
+  return { ...result, samples };
 }
-results.push(await sampleResponsiveness(paced('page open, 1,000 frames/s')));
-results.push(await sampleResponsiveness(saturated('page open, saturated')));
+
+// Warm-up (not counted): instances started, JIT warm.
+await paced('warm-up');
+// Closed and open alternate, round by round, so that a change in the machine's load hits both alike.
+const rounds = [];
+for (let round = 0; round < ROUNDS; round++) {
+  await closePage();
+  const closedPaced = await paced('closed');
+  const closedSaturated = await saturated('closed');
+  await openPage();
+  const openPaced = await sampleResponsiveness(paced('open'));
+  const openSaturated = await sampleResponsiveness(saturated('open'));
+  rounds.push({ closedPaced, closedSaturated, openPaced, openSaturated });
+}
 const shown = await page.locator('#connection-count').textContent();
 
 await context.close();
@@ -115,7 +129,15 @@ await rm(userDataDir, { recursive: true, force: true });
 for (const ws of clients) ws.close();
 await gateway.close();
 
-console.log(`| Phase | answered frames/s | page p50 / max (ms) |\n|---|---|---|`);
-for (const r of results) console.log(`| ${r.label} | ${r.answeredPerSecond} | ${r.pageP50ms !== undefined ? `${r.pageP50ms} / ${r.pageMaxMs}` : '-'} |`);
-const ratio = (a, b) => (results[a].answeredPerSecond / results[b].answeredPerSecond).toFixed(3);
-console.log(`\nopen/closed at 1,000 frames/s: ${ratio(2, 0)}; saturated: ${ratio(3, 1)}; the page listed ${shown}`);
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const percentile = (samples, p) => Math.round([...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(samples.length * p))]);
+console.log('| Round | closed, 1,000/s | open, 1,000/s | ratio | closed, saturated | open, saturated | ratio | page p50 / max (ms), 1,000/s | saturated |');
+console.log('|---|---|---|---|---|---|---|---|---|');
+rounds.forEach((r, i) => {
+  const ratio = (a, b) => (a.answeredPerSecond / b.answeredPerSecond).toFixed(3);
+  console.log(
+    `| ${i + 1} | ${r.closedPaced.answeredPerSecond} | ${r.openPaced.answeredPerSecond} | ${ratio(r.openPaced, r.closedPaced)} | ${r.closedSaturated.answeredPerSecond} | ${r.openSaturated.answeredPerSecond} | ${ratio(r.openSaturated, r.closedSaturated)} | ${percentile(r.openPaced.samples, 0.5)} / ${percentile(r.openPaced.samples, 1)} | ${percentile(r.openSaturated.samples, 0.5)} / ${percentile(r.openSaturated.samples, 1)} |`,
+  );
+});
+const medianRatio = (open, closed) => median(rounds.map((r) => r[open].answeredPerSecond / r[closed].answeredPerSecond)).toFixed(3);
+console.log(`\nmedian open/closed at 1,000 frames/s: ${medianRatio('openPaced', 'closedPaced')}; saturated: ${medianRatio('openSaturated', 'closedSaturated')}; the page listed ${shown}`);
