@@ -21,6 +21,8 @@ import { createGatewayCertificate, type GatewayCertificate } from './gateway-cer
 import { executeApiHosts, type HostRoute } from '../runtime/host-redirect.js';
 import { createInspector, INSPECTOR_PATH, type Inspector, type InspectorOptions } from '../inspector/create-inspector.js';
 import { createInspectorActions } from '../inspector/inspector-actions.js';
+import type { GatewayRedisOptions } from '../registry/redis/join-redis.js';
+import { answerForwardedCall } from './management-api.js';
 
 export interface GatewayOptions {
   /** Default 127.0.0.1. */
@@ -73,6 +75,11 @@ export interface GatewayOptions {
    * turns it on unless `--no-inspector`.
    */
   inspector?: boolean | InspectorOptions;
+  /**
+   * Serve the stage together with other gateways through this Redis (docs/scale-out.md): connections are registered
+   * there and `@connections` calls reach sockets on any node. Ignored when `registry` is given.
+   */
+  redis?: GatewayRedisOptions;
 }
 
 export interface SigningCredentials {
@@ -105,6 +112,8 @@ export interface Gateway {
   /** The stage served. */
   readonly stage: string;
   readonly apiId: string;
+  /** This gateway's node id when it serves the stage with others through Redis. */
+  readonly nodeId: string | undefined;
   /** Invokes a function of the service through the gateway's runtime (for event sources beside the WebSocket API). */
   invoke(functionKey: string, event: unknown): Promise<InvokeResult>;
 }
@@ -201,6 +210,9 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
   return {
     stage,
     apiId: state.apiId,
+    get nodeId() {
+      return state.registry.cluster?.nodeId;
+    },
     get certificateFile() {
       return certificate?.certFile;
     },
@@ -208,6 +220,14 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
     invoke: (functionKey, event) => state.invoker.invoke(functionKey, event),
     async listen() {
       if (server) return address();
+      if (options.redis && !options.registry) {
+        // Loaded only here: a gateway on its own never loads the Redis client.
+        const { joinRedis } = await import('../registry/redis/join-redis.js');
+        const joined = await joinRedis(model.service, stage, options.redis);
+        await state.registry.close();
+        state.registry = joined;
+        joined.cluster?.serve((call, from) => answerForwardedCall(state, call, from));
+      }
       if (options.tls !== false) {
         certificate = await createGatewayCertificate(host, {
           cacheDir: path.join(model.serviceDir, '.wsgate', 'tls'),
@@ -237,6 +257,7 @@ export function createGateway(model: ServiceModel, options: GatewayOptions = {})
       }).catch(async (err) => {
         await certificate?.dispose();
         server = undefined;
+        if (options.redis && !options.registry) await state.registry.close();
         throw err;
       });
       bound = listener.address() as AddressInfo;

@@ -54,5 +54,6 @@ export function userStackFrames(trace: readonly string[] | undefined): string[] 
 export function formatManagementLine(record: ManagementRecord): string {
   const id = record.connectionId ?? '-';
   const outcome = record.errorType ? `${record.status} ${record.errorType}` : String(record.status);
-  return `${time(record.time)} ${'@connections'.padEnd(10)} ${id} ${record.method.padEnd(12)} ${record.operation} ${outcome} (${record.durationMs} ms)`;
+  const where = record.node ? `, answered by node ${record.node}` : record.forwardedFrom ? `, for a caller on node ${record.forwardedFrom}` : '';
+  return `${time(record.time)} ${'@connections'.padEnd(10)} ${id} ${record.method.padEnd(12)} ${record.operation} ${outcome}${where} (${record.durationMs} ms)`;
 }

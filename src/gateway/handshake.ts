@@ -116,7 +116,7 @@ export async function handleUpgradeRequest(
     else await state.registry.remove(connection.connectionId);
     return;
   }
-  await state.registry.markOpen(connection.connectionId);
+  await state.registry.markOpen(connection.connectionId, connection.authorizer);
   handshakeDecisions.set(req, outcome.decision);
   completeUpgrade(state, wss, req, socket, head, connection, record);
 }

@@ -1,9 +1,8 @@
-import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { closeConnection } from './connection-handler.js';
+import type { ForwardResult, ManagementAnswer, ManagementCall } from '../registry/cluster-link.js';
 import type { GatewayState } from './gateway-state.js';
+import { executeLocalCall, GONE_ANSWER, INTERNAL_FAILURE_ANSWER } from './management-call.js';
 import type { ManagementRecord } from './management-record.js';
-import { isSendBufferFull } from './send-buffer.js';
 import { verifySigV4 } from './sigv4-verify.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -11,8 +10,6 @@ const EMPTY = Buffer.alloc(0);
 /** The body of the 426 a plain HTTP request to the WebSocket URL gets (AWS's is undocumented). */
 export const UPGRADE_REQUIRED_BODY = '{"message":"Upgrade Required"}';
 
-/** Close code when DeleteConnection closes a connection (AWS does not document it). */
-export const DELETE_CLOSE_CODE = 1000;
 
 type Target = { connectionId: string } | undefined;
 
@@ -41,8 +38,16 @@ export async function handleManagementRequest(state: GatewayState, req: Incoming
     record.durationMs = state.clock() - started;
     state.observeManagement(record);
   };
+  const send = (reply: ManagementAnswer) => {
+    if (reply.status !== 204) return answer(reply.status, reply.body, reply.errorType);
+    res.statusCode = 204;
+    res.setHeader('x-amzn-RequestId', state.ids.nextUuid());
+    res.end();
+    record.status = 204;
+    record.durationMs = state.clock() - started;
+    state.observeManagement(record);
+  };
   const forbidden = () => answer(403, '{"message":"Forbidden"}', 'ForbiddenException');
-  const gone = () => answer(410, '{}', 'GoneException');
 
   if (!target && (method === 'GET' || method === 'HEAD') && !namesConnections(req.url ?? '/')) {
     // A plain request to the WebSocket URL (no Upgrade): AWS asks for the upgrade (docs/behaviour.md).
@@ -55,7 +60,7 @@ export async function handleManagementRequest(state: GatewayState, req: Incoming
     return forbidden();
   }
   record.connectionId = target.connectionId;
-  record.operation = method === 'POST' ? 'PostToConnection' : method === 'GET' ? 'GetConnection' : 'DeleteConnection';
+  record.operation = OPERATIONS[method as ManagementCall['method']];
 
   let payload: Buffer | undefined;
   if (method === 'POST') {
@@ -77,36 +82,39 @@ export async function handleManagementRequest(state: GatewayState, req: Incoming
     if (failure) return answer(403, JSON.stringify({ message: failure.message }), failure.errorType);
   }
 
-  const registered = await state.registry.get(target.connectionId);
-  const live = state.live.get(target.connectionId);
-  if (!registered || registered.state !== 'open' || !live || live.ws.readyState !== live.ws.OPEN) return gone();
-
-  if (method === 'POST') {
-    // A client that does not read: refuse instead of buffering without bound (the model's LimitExceededException).
-    if (isSendBufferFull(state.limits, live.ws)) return answer(429, '{"message":"Too Many Requests"}', 'LimitExceededException');
-    live.ws.send(payload!, { binary: !isUtf8(payload!) });
-    live.activeAt = state.timers.now;
-    await state.registry.touch(target.connectionId, state.clock());
-    return answer(200, '');
+  const call: ManagementCall = { method: method as ManagementCall['method'], connectionId: target.connectionId, ...(payload ? { body: payload } : {}) };
+  if (state.live.has(target.connectionId) || !state.registry.cluster) return send(await executeLocalCall(state, call));
+  let forwarded: ForwardResult;
+  try {
+    forwarded = await state.registry.cluster.forward(call);
+  } catch {
+    return send(INTERNAL_FAILURE_ANSWER);
   }
-  if (method === 'GET') {
-    return answer(
-      200,
-      JSON.stringify({
-        connectedAt: new Date(registered.connectedAt).toISOString(),
-        identity: registered.identity,
-        lastActiveAt: new Date(registered.lastActiveAt).toISOString(),
-      }),
-    );
-  }
-  closeConnection(live, DELETE_CLOSE_CODE, '');
-  res.statusCode = 204;
-  res.setHeader('x-amzn-RequestId', state.ids.nextUuid());
-  res.end();
-  record.status = 204;
-  record.durationMs = state.clock() - started;
-  state.observeManagement(record);
+  if (forwarded.kind === 'local') return send(await executeLocalCall(state, call));
+  if (forwarded.kind === 'gone') return send(GONE_ANSWER);
+  record.node = forwarded.node;
+  return send(forwarded.answer);
 }
+
+/** Serves a call another node forwarded here, logged as this node's with the caller's node named. */
+export async function answerForwardedCall(state: GatewayState, call: ManagementCall, from: string): Promise<ManagementAnswer> {
+  const started = state.clock();
+  const answer = await executeLocalCall(state, call).catch(() => INTERNAL_FAILURE_ANSWER);
+  state.observeManagement({
+    method: call.method,
+    operation: OPERATIONS[call.method],
+    connectionId: call.connectionId,
+    status: answer.status,
+    ...(answer.errorType ? { errorType: answer.errorType } : {}),
+    durationMs: state.clock() - started,
+    time: started,
+    forwardedFrom: from,
+    ...(state.inspector && call.body ? { body: call.body.toString('utf8') } : {}),
+  });
+  return answer;
+}
+
+const OPERATIONS = { POST: 'PostToConnection', GET: 'GetConnection', DELETE: 'DeleteConnection' } as const;
 
 /** The caller of an `@connections` request as the inspector shows it: address, user agent, signing key. */
 function describeCaller(req: IncomingMessage): string {

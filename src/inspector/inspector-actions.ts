@@ -1,6 +1,6 @@
 import { closeConnection } from '../gateway/connection-handler.js';
 import type { GatewayState } from '../gateway/gateway-state.js';
-import { DELETE_CLOSE_CODE } from '../gateway/management-api.js';
+import { DELETE_CLOSE_CODE } from '../gateway/management-call.js';
 import { isSendBufferFull } from '../gateway/send-buffer.js';
 import type { InspectorActions } from './create-inspector.js';
 

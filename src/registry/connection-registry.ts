@@ -1,3 +1,5 @@
+import type { ClusterLink } from './cluster-link.js';
+
 /** What the gateway remembers about a connection, shared by every gateway instance of a stage. */
 export interface ConnectionRecord {
   connectionId: string;
@@ -8,6 +10,8 @@ export interface ConnectionRecord {
   identity: { sourceIp: string; userAgent?: string };
   domainName: string;
   authorizer?: Readonly<Record<string, string | number | boolean>>;
+  /** The gateway node whose socket it is (set by a distributed registry). */
+  node?: string;
 }
 
 /**
@@ -17,12 +21,14 @@ export interface ConnectionRecord {
 export interface ConnectionRegistry {
   add(record: ConnectionRecord): Promise<void>;
   get(connectionId: string): Promise<ConnectionRecord | undefined>;
-  /** Marks a connection open once `$connect` accepted it. */
-  markOpen(connectionId: string): Promise<void>;
+  /** Marks a connection open once `$connect` accepted it, with the authorizer's context if there was one. */
+  markOpen(connectionId: string, authorizer?: ConnectionRecord['authorizer']): Promise<void>;
   /** Records activity (an inbound message, an `@connections` post). */
   touch(connectionId: string, at: number): Promise<void>;
   remove(connectionId: string): Promise<void>;
   /** Ids of every registered connection. */
   list(): Promise<string[]>;
   close(): Promise<void>;
+  /** Present when other gateway nodes serve the same stage: `@connections` calls reach their sockets through it. */
+  readonly cluster?: ClusterLink;
 }

@@ -11,9 +11,11 @@ export function createMemoryRegistry(): ConnectionRegistry {
       const record = records.get(connectionId);
       return record ? { ...record } : undefined;
     },
-    async markOpen(connectionId) {
+    async markOpen(connectionId, authorizer) {
       const record = records.get(connectionId);
-      if (record) record.state = 'open';
+      if (!record) return;
+      record.state = 'open';
+      if (authorizer) record.authorizer = authorizer;
     },
     async touch(connectionId, at) {
       const record = records.get(connectionId);
