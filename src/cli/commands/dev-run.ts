@@ -13,6 +13,7 @@ import { collectLayerWarnings } from '../../runtime/layer-warnings.js';
 import { locateError, locateIssue } from '../locate-issues.js';
 import { reportError, reportWarnings } from '../report-error.js';
 import type { DevOptions } from './dev.js';
+import { chooseRedis, devRedisOptions, NODE_ID_VARIABLE } from './dev-redis.js';
 import { displayHost, reservePort } from './reserve-port.js';
 
 type Loaded = Awaited<ReturnType<typeof loadService>>;
@@ -167,7 +168,14 @@ async function startDevGateway(
   const debugPorts: string[] = [];
   const devLog = createDevLog(print);
   const logs = createLogObservers(model);
+  let redis: ReturnType<typeof chooseRedis>;
+  try {
+    redis = chooseRedis(options.redis, model);
+  } catch (err) {
+    throw locateError(err, config, sourceMap);
+  }
   const gateway = createGateway(prepared.model, {
+    ...(redis ? { redis: devRedisOptions(redis, process.env[NODE_ID_VARIABLE], (line) => process.stderr.write(`${line}\n`), print) } : {}),
     host: options.host,
     port,
     stage: options.stage,
@@ -211,6 +219,7 @@ function printBanner({ gateway, address, banner, debugPorts }: RunningDevGateway
   print(`  WebSocket:    ${address.url}  or  ${address.stageUrl}  (wss:// too)`);
   print(`  @connections: ${address.connectionsUrl}/{connectionId}`);
   for (const line of banner) print(line);
+  if (gateway.nodeId) print(`  Scale-out:    node ${gateway.nodeId}; @connections reach every node of this stage through Redis`);
   print(`  From handlers: https://${gateway.apiId}.execute-api.${model.region}.amazonaws.com/${gateway.stage} leads here too`);
   print(`  Routes:       ${[...servingRoutes(model).values()].map((r) => `${r.routeKey} → ${r.functionKey}`).join(', ') || '(none)'}`);
   if (address.inspectorUrl) print(`  Inspector:    ${address.inspectorUrl}  (this machine only)`);

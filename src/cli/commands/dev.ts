@@ -23,6 +23,10 @@ export interface DevOptions {
   /** `--inspect` alone is true; `--inspect=9300` the port. */
   inspect?: boolean | string;
   scale: string;
+  /** `--redis <url>`: serve the stage with the other gateways of that Redis. */
+  redis?: string;
+  /** `--workers <n>`: that many gateway processes behind one port. */
+  workers?: string;
 }
 
 export function registerDevCommand(program: Command, setExitCode: (code: number) => void): void {
@@ -46,6 +50,8 @@ export function registerDevCommand(program: Command, setExitCode: (code: number)
     .option('--no-inspector', 'do not serve the inspector page at http://127.0.0.1:<port>/_wsgate/')
     .option('--inspect [port]', 'start handler instances with the Node inspector (one per function), from this port (default 9229; 0: a free port each)')
     .option('--scale <mode>', "how handler instances scale: 'packing' (reuse a busy instance briefly before starting another) or 'lambda' (a new instance at once for each concurrent invocation, as Lambda does)", 'packing')
+    .option('--redis <url>', 'serve this stage together with the other wsgate gateways using this Redis (also WSGATE_REDIS_URL or custom.wsgate.redis; docs/scale-out.md)')
+    .option('--workers <n>', 'run n gateway processes behind one port, sharing --redis or an embedded redis-server (docs/scale-out.md)')
     .allowUnknownOption()
     .allowExcessArguments()
     .addHelpText('after', "\nAny other --name value option is available to ${opt:name}.\n--var 'ssm:/app/key=value' (repeatable) gives an AWS-only variable its local value (docs/configuration.md).")
