@@ -53,6 +53,9 @@ export async function createRedisRegistry(options: RedisRegistryOptions): Promis
   // After Redis lost its data (a restart without persistence), other nodes' entries come back within a heartbeat
   // and a reconnection of theirs: until then, a missing entry does not prove a connection gone.
   let uncertainUntil = 0;
+  // False from a lost connection until the first heartbeat after it: ioredis accepts commands a tick before it says
+  // 'ready', so a lookup may reach a restarted Redis before the heartbeat that would reveal the restart.
+  let confirmed = true;
 
   redis.defineCommand('wsgateRoute', { numberOfKeys: 1, lua: ROUTE_CALL });
   redis.defineCommand('wsgateHeartbeat', { numberOfKeys: 0, lua: HEARTBEAT });
@@ -98,10 +101,12 @@ export async function createRedisRegistry(options: RedisRegistryOptions): Promis
     const lost = existed === 0 && registered;
     if (lost) uncertainUntil = Date.now() + nodeTtlMs + heartbeatMs + MAX_RECONNECT_DELAY_MS;
     registered = true;
+    confirmed = true;
     return lost || forceResync ? resync() : undefined;
   }
 
   redis.on('close', () => {
+    confirmed = false;
     if (closed || down) return;
     down = true;
     options.onStatus?.({ kind: 'down', error: 'connection to Redis lost' });
@@ -160,7 +165,7 @@ export async function createRedisRegistry(options: RedisRegistryOptions): Promis
       settle(callId);
       if (outcome === 'local') return { kind: 'local' };
       if (outcome === 'deaf') throw new Error(`node ${owner} is not listening`);
-      if (outcome === 'gone' && Date.now() < uncertainUntil) throw new Error('Redis is being repopulated after losing its data');
+      if (outcome === 'gone' && (!confirmed || Date.now() < uncertainUntil)) throw new Error('Redis is being repopulated after losing its data');
       return { kind: 'gone' };
     },
     serve(handler) {
