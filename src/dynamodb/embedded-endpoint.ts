@@ -168,7 +168,7 @@ async function startStore(options: EmbeddedEndpointOptions): Promise<http.Server
 function listen(server: http.Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, exclusive: true }, () => {
       server.off('error', reject);
       resolve((server.address() as AddressInfo).port);
     });

@@ -43,7 +43,7 @@ export async function startTlsFront(targetPort: number, options: { hostnames: re
   server.on('tlsClientError', () => {});
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => {
       server.off('error', reject);
       resolve();
     });

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import path from 'node:path';
 import { loadService } from '../../config/load.js';
 import { servingRoutes } from '../../config/serving-routes.js';
@@ -15,6 +16,9 @@ import { reportError, reportWarnings } from '../report-error.js';
 import type { DevOptions } from './dev.js';
 import { chooseRedis, devRedisOptions, NODE_ID_VARIABLE } from './dev-redis.js';
 import { displayHost, reservePort } from './reserve-port.js';
+import { SHUTDOWN_MESSAGE } from './dev-workers.js';
+
+const ignoreSignal = () => undefined;
 
 type Loaded = Awaited<ReturnType<typeof loadService>>;
 
@@ -111,19 +115,35 @@ export async function runDev(options: DevOptions, cliOptions: Record<string, str
     process.stderr.write('Stopped without waiting for $disconnect.\n');
     process.exit(130);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  print('Press Ctrl-C to stop.');
+  const worker = cluster.isWorker ? cluster.worker : undefined;
+  // A worker of --workers stops when its primary says so (or is gone): Ctrl-C reaches the whole process group, and
+  // a second signal would mean "quit without $disconnect".
+  const onPrimaryMessage = (message: unknown) => message === SHUTDOWN_MESSAGE && stop('SIGTERM');
+  const onPrimaryGone = () => stop('SIGTERM');
+  if (worker) {
+    process.on('SIGINT', ignoreSignal);
+    process.on('SIGTERM', ignoreSignal);
+    worker.on('message', onPrimaryMessage);
+    worker.on('disconnect', onPrimaryGone);
+  } else {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    print('Press Ctrl-C to stop.');
+  }
 
   const reason = await stopped;
   stopping = true;
-  if (reason !== 'failed') print(`${reason}: closing connections (running $disconnect)… press Ctrl-C again to quit at once.`);
+  if (reason !== 'failed' && !worker) print(`${reason}: closing connections (running $disconnect)… press Ctrl-C again to quit at once.`);
   await reloading;
   await running.close();
   await dynamodb.close();
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+  process.off('SIGINT', worker ? ignoreSignal : onSignal);
+  process.off('SIGTERM', worker ? ignoreSignal : onSignal);
+  worker?.off('message', onPrimaryMessage);
+  worker?.off('disconnect', onPrimaryGone);
   print('Stopped.');
+  // The IPC channel would keep a worker alive.
+  if (worker?.isConnected()) worker.disconnect();
   return reason === 'failed' ? 1 : 0;
 }
 

@@ -57,6 +57,12 @@ export function registerDevCommand(program: Command, setExitCode: (code: number)
     .addHelpText('after', "\nAny other --name value option is available to ${opt:name}.\n--var 'ssm:/app/key=value' (repeatable) gives an AWS-only variable its local value (docs/configuration.md).")
     .action(async (options: DevOptions, command: Command) => {
       // The gateway's modules load only for this command, so that print and package start fast.
+      const { default: cluster } = await import('node:cluster');
+      if (options.workers !== undefined && cluster.isPrimary) {
+        const { runDevWorkers } = await import('./dev-workers.js');
+        setExitCode(await runDevWorkers(options, collectCliOptions(command.args, options), process.argv.slice(2)));
+        return;
+      }
       const { runDev } = await import('./dev-run.js');
       setExitCode(await runDev(options, collectCliOptions(command.args, options)));
     });

@@ -11,7 +11,7 @@ export async function reservePort(port: number, host: string): Promise<number> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', () => resolve(0));
-    server.listen(0, host, () => {
+    server.listen({ port: 0, host, exclusive: true }, () => {
       const address = server.address();
       const free = typeof address === 'object' && address ? address.port : 0;
       server.close(() => resolve(free));

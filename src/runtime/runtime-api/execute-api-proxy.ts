@@ -109,7 +109,7 @@ export function createExecuteApiProxy(redirect: HostRedirect): ExecuteApiProxy {
     server.on('connect', tunnel);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      server.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => resolve());
     });
     let bundle: string | undefined;
     let bundleDir: string | undefined;

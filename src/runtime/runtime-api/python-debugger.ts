@@ -31,7 +31,7 @@ export function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => {
       const { port } = server.address() as { port: number };
       server.close(() => resolve(port));
     });

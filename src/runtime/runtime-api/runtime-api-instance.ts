@@ -107,7 +107,8 @@ export class RuntimeApiInstance implements PoolInstance {
     server.on('request', (req: IncomingMessage, res: ServerResponse) => instance.route(req, res));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      // exclusive: in a worker of `wsgate dev --workers`, a shared listen(0) would get the port of the other workers' servers.
+      server.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => resolve());
     });
     instance.spawnRuntime((server.address() as AddressInfo).port);
     return instance;

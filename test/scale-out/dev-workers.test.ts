@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { killIfRunning, runCli, type CliProcess } from '../support/child-cli.js';
+import { openClient, type TestClient } from '../support/ws-client.js';
+
+const config = 'test/fixtures/services/scale-out-relay/serverless.yml';
+let cli: CliProcess | undefined;
+afterEach(async () => {
+  await killIfRunning(cli);
+  cli = undefined;
+});
+
+describe('wsgate dev --workers', () => {
+  it('runs two gateways behind one port with a redis-server of its own: a relay crosses workers and the logs name them', async () => {
+    cli = runCli(['dev', '--config', config, '--port', '0', '--no-watch', '--workers', '2']);
+    const head = await cli.waitForLine(/--workers 2:/);
+    expect(head).toMatch(/gateways w1…w2 share port \d+, joined through Redis at redis:\/\/127\.0\.0\.1:\d+ \(a redis-server started for this run\)/);
+    const port = Number(/share port (\d+)/.exec(head)![1]);
+    await cli.waitForLine(/^\[w1\]\s+Scale-out:\s+node \S+-w1;/);
+    await cli.waitForLine(/^\[w2\]\s+Scale-out:\s+node \S+-w2;/);
+    await cli.waitForLine(/^Press Ctrl-C to stop\./);
+
+    // Connections are dealt to the workers in turn: open clients until each worker has one.
+    const byWorker = new Map<string, { client: TestClient; connectionId: string }>();
+    const clients: TestClient[] = [];
+    for (let n = 1; byWorker.size < 2; n++) {
+      expect(n).toBeLessThanOrEqual(8);
+      const client = await openClient(`ws://127.0.0.1:${port}/dev`);
+      clients.push(client);
+      const line = await cli.waitForLine(/CONNECT .* \$connect .*accepted 200/, n);
+      const [, worker, connectionId] = /^\[(w\d)\] .*CONNECT\s+(\S+)/.exec(line)!;
+      if (!byWorker.has(worker!)) byWorker.set(worker!, { client, connectionId: connectionId! });
+    }
+    const one = byWorker.get('w1')!;
+    const two = byWorker.get('w2')!;
+    one.client.ws.send(JSON.stringify({ action: 'relay', to: two.connectionId, text: 'across workers' }));
+    expect(await two.client.nextMessage()).toBe('across workers');
+    // The handler's own @connections request is dealt to either worker: w2 answers it itself, or w1 hands it over.
+    const relayed = await cli.waitForLine(/PostToConnection 200(?!, for a caller)/);
+    expect(relayed).toMatch(/^\[w2\] .*PostToConnection 200 \(|^\[w1\] .*PostToConnection 200, answered by node \S+-w2 /);
+
+    // New HTTP connections are dealt in turn too: of four posts to w1's client, some cross from w2.
+    for (let n = 0; n < 4; n++) {
+      const res = await fetch(`http://127.0.0.1:${port}/dev/@connections/${encodeURIComponent(one.connectionId)}`, { method: 'POST', body: `post ${n}`, headers: { connection: 'close' } });
+      expect(res.status).toBe(200);
+      expect(await one.client.nextMessage()).toBe(`post ${n}`);
+    }
+    expect(await cli.waitForLine(/^\[w2\] .*PostToConnection 200, answered by node \S+-w1 /)).toContain(one.connectionId);
+    expect(await cli.waitForLine(/^\[w1\] .*PostToConnection 200, for a caller on node \S+-w2 /)).toContain(one.connectionId);
+
+    cli.child.kill('SIGINT');
+    for (const client of clients) expect((await client.closed).code).toBe(1001);
+    expect(await cli.exited).toBe(0);
+    expect(cli.stdout.filter((line) => /^\[w\d\] .*DISCONNECT .*1001 "Going away" → disconnect/.test(line))).toHaveLength(clients.length);
+    expect(cli.stdout.at(-1)).toBe('Stopped.');
+  });
+
+  it('refuses a number of workers that is not one, and a service whose tables the embedded DynamoDB endpoint would hold', async () => {
+    cli = runCli(['dev', '--config', config, '--port', '0', '--workers', '0']);
+    expect(await cli.exited).toBe(1);
+    expect(cli.stderr.join('\n')).toContain('Error [CLI_INVALID_OPTION] at --workers: --workers must be a whole number of gateway processes (1-256), got "0".');
+
+    cli = runCli(['dev', '--config', 'examples/dynamodb-chat/serverless.yml', '--port', '0', '--workers', '2']);
+    expect(await cli.exited).toBe(1);
+    const output = cli.stderr.join('\n');
+    expect(output).toMatch(/Error \[CLI_WORKERS_WITH_TABLES\] at --workers: --workers cannot share the embedded DynamoDB endpoint/);
+    expect(output).toMatch(/AWS_ENDPOINT_URL_DYNAMODB=/);
+    expect(output).not.toMatch(/\n\s+at /);
+  });
+});
