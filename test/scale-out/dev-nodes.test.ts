@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { killIfRunning, runCli, type CliProcess } from '../support/child-cli.js';
@@ -129,5 +132,15 @@ describe('wsgate dev --redis: several gateways serve one API', () => {
     running.push(bad);
     expect(await bad.exited).toBe(1);
     expect(bad.stderr.join('\n')).toMatch(/Error \[REDIS_INVALID_URL\].*WSGATE_REDIS_URL must be a Redis URL such as redis:\/\/127\.0\.0\.1:6379, got "http:\/\/127\.0\.0\.1:6379"/);
+  });
+
+  it('refuses a custom.wsgate.redis that is not a URL string, with its file and line', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wsgate-redis-config-'));
+    const file = path.join(dir, 'serverless.yml');
+    writeFileSync(file, ['service: bad-redis', 'custom:', '  wsgate:', '    redis: 6379', 'provider:', '  name: aws', '  runtime: nodejs22.x', 'functions: {}', ''].join('\n'));
+    const cli = runCli(['dev', '--config', file, '--port', '0', '--no-watch', '--no-dynamodb']);
+    running.push(cli);
+    expect(await cli.exited).toBe(1);
+    expect(cli.stderr.join('\n')).toMatch(/Error \[CONFIG_INVALID_REDIS\] \S*serverless\.yml:4:\d+ at custom\.wsgate\.redis: custom\.wsgate\.redis must be a Redis URL \(a string\), got 6379\./);
   });
 });
