@@ -107,6 +107,26 @@ describe('wsgate dev --redis: several gateways serve one API', () => {
     expect(await inspect.sismember('wsgate:scale-out-relay:dev:nodes', 'b')).toBe(0);
   });
 
+  it('a node cut off for longer than its heartbeat lives is swept, then registers its connections again when it is back', async () => {
+    const a = await startNode('a');
+    const b = await startNode('b');
+    const onB = await b.connect();
+    // SIGSTOP: the process stays, its sockets stay open, but it neither beats nor answers, as behind a cut network.
+    const pausedAt = Date.now();
+    process.kill(b.cli.child.pid!, 'SIGSTOP');
+    let status = 0;
+    while (status !== 410) {
+      status = (await postFrom(a, onB.connectionId, 'while paused')).status;
+      expect([500, 410]).toContain(status); // silent owner: 500; heartbeat expired: 410
+      expect(Date.now() - pausedAt).toBeLessThan(8000);
+    }
+    process.kill(b.cli.child.pid!, 'SIGCONT');
+    expect(await b.cli.waitForLine(/took this one for dead/)).toMatch(/1 connection registered again\./);
+    expect((await postFrom(a, onB.connectionId, 'back')).status).toBe(200);
+    // The frames posted while it was paused were never delivered: the first one the client gets is this one.
+    expect(await onB.client.nextMessage()).toBe('back');
+  });
+
   it('a node stopped with SIGINT closes its clients with 1001, runs $disconnect and leaves at once', async () => {
     const a = await startNode('a');
     const b = await startNode('b');

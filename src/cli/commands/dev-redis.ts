@@ -43,6 +43,11 @@ export function devRedisOptions(chosen: ChosenRedis, nodeId: string | undefined,
           `Warning: Redis at ${redactUrl(chosen.url)} is unreachable (${status.error}). This node keeps serving its own connections; ` +
             '@connections calls for other nodes answer 500 until it is back. Reconnecting…',
         );
+      } else if (status.kind === 'rejoined') {
+        warn(
+          `Warning: the other nodes took this one for dead (its heartbeat in Redis expired; meanwhile they answered 410 for its connections): ` +
+            `${status.resynced} connection${status.resynced === 1 ? '' : 's'} registered again.`,
+        );
       } else {
         print(`Redis at ${redactUrl(chosen.url)} is back: ${status.resynced} connection${status.resynced === 1 ? '' : 's'} of this node registered again.`);
       }

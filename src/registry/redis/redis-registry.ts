@@ -7,7 +7,11 @@ import { fieldsToRecord, recordToFields } from './record-fields.js';
 import { HEARTBEAT, LEAVE, ROUTE_CALL, TOUCH } from './scripts.js';
 import { decodeMessage, encodeMessage } from './wire.js';
 
-export type RedisStatus = { kind: 'down'; error: string } | { kind: 'up'; resynced: number };
+export type RedisStatus =
+  | { kind: 'down'; error: string }
+  | { kind: 'up'; resynced: number }
+  /** Redis was reachable but this node's heartbeat had expired (the process was paused, or too slow): the others swept it. */
+  | { kind: 'rejoined'; resynced: number };
 
 export interface RedisRegistryOptions {
   service: string;
@@ -102,7 +106,10 @@ export async function createRedisRegistry(options: RedisRegistryOptions): Promis
     if (lost) uncertainUntil = Date.now() + nodeTtlMs + heartbeatMs + MAX_RECONNECT_DELAY_MS;
     registered = true;
     confirmed = true;
-    return lost || forceResync ? resync() : undefined;
+    if (!lost && !forceResync) return undefined;
+    const resynced = await resync();
+    if (lost && !forceResync) options.onStatus?.({ kind: 'rejoined', resynced });
+    return resynced;
   }
 
   redis.on('close', () => {
@@ -131,7 +138,10 @@ export async function createRedisRegistry(options: RedisRegistryOptions): Promis
       pending.resolve({ kind: 'answered', node: message.node, answer: message.answer });
       return;
     }
-    const { from, callId, call } = message;
+    const { from, callId, call, deadline } = message;
+    // Its caller answered 500 already (this node was paused or slow): delivering it now would surprise a client, and
+    // an SDK that retried the 500 would see its frame twice.
+    if (Date.now() > deadline) return;
     void Promise.resolve(serveCall ? serveCall(call, from) : { status: 410, body: '{}', errorType: 'GoneException' })
       .then((answer) => redis.publish(keys.inbox(from), encodeMessage({ kind: 'answer', callId, node: nodeId, answer })))
       .catch(ignore);
@@ -145,7 +155,7 @@ export async function createRedisRegistry(options: RedisRegistryOptions): Promis
     nodeId,
     async forward(call) {
       const callId = nextCallId++;
-      const message = encodeMessage({ kind: 'call', callId, from: nodeId, call });
+      const message = encodeMessage({ kind: 'call', callId, from: nodeId, deadline: Date.now() + answerTimeoutMs, call });
       const answered = new Promise<ForwardResult>((resolve, reject) => {
         const timer = setTimeout(() => {
           waiting.delete(callId);

@@ -5,17 +5,18 @@ import { decodeMessage, encodeMessage } from './wire.js';
 describe('messages between nodes', () => {
   it('carry a binary frame byte for byte, with a newline and bytes that are not UTF-8', () => {
     const body = Buffer.from([0x0a, 0xff, 0x00, 0x7b, 0x0a]);
-    const decoded = decodeMessage(encodeMessage({ kind: 'call', callId: 7, from: 'node-a', call: { method: 'POST', connectionId: 'abc=', body } }));
-    expect(decoded).toEqual({ kind: 'call', callId: 7, from: 'node-a', call: { method: 'POST', connectionId: 'abc=', body } });
+    const decoded = decodeMessage(encodeMessage({ kind: 'call', callId: 7, from: 'node-a', deadline: 1_700_000_000_000, call: { method: 'POST', connectionId: 'abc=', body } }));
+    expect(decoded).toEqual({ kind: 'call', callId: 7, from: 'node-a', deadline: 1_700_000_000_000, call: { method: 'POST', connectionId: 'abc=', body } });
   });
 
   it('carry an answer with its error type, and a GET without a body', () => {
     const answer = { status: 410, body: '{}', errorType: 'GoneException' };
     expect(decodeMessage(encodeMessage({ kind: 'answer', callId: 1, node: 'b', answer }))).toEqual({ kind: 'answer', callId: 1, node: 'b', answer });
-    expect(decodeMessage(encodeMessage({ kind: 'call', callId: 2, from: 'a', call: { method: 'GET', connectionId: 'x' } }))).toEqual({
+    expect(decodeMessage(encodeMessage({ kind: 'call', callId: 2, from: 'a', deadline: 5, call: { method: 'GET', connectionId: 'x' } }))).toEqual({
       kind: 'call',
       callId: 2,
       from: 'a',
+      deadline: 5,
       call: { method: 'GET', connectionId: 'x' },
     });
   });

@@ -5,12 +5,13 @@ import type { ManagementAnswer, ManagementCall } from '../cluster-link.js';
  * frames cross unchanged and unencoded.
  */
 export type InboxMessage =
-  | { kind: 'call'; callId: number; from: string; call: ManagementCall }
+  /** `deadline`: epoch ms after which the caller has answered 500 already, so the owner drops the call. */
+  | { kind: 'call'; callId: number; from: string; deadline: number; call: ManagementCall }
   | { kind: 'answer'; callId: number; node: string; answer: ManagementAnswer };
 
 export function encodeMessage(message: InboxMessage): Buffer {
   if (message.kind === 'call') {
-    const head = { k: 'c', i: message.callId, f: message.from, m: message.call.method, c: message.call.connectionId };
+    const head = { k: 'c', i: message.callId, f: message.from, d: message.deadline, m: message.call.method, c: message.call.connectionId };
     return Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`), message.call.body ?? Buffer.alloc(0)]);
   }
   const head = { k: 'a', i: message.callId, n: message.node, s: message.answer.status, e: message.answer.errorType };
@@ -28,9 +29,9 @@ export function decodeMessage(raw: Buffer): InboxMessage | undefined {
     return undefined;
   }
   const body = raw.subarray(newline + 1);
-  if (head.k === 'c' && typeof head.i === 'number' && typeof head.f === 'string' && typeof head.c === 'string' && ['POST', 'GET', 'DELETE'].includes(head.m as string)) {
+  if (head.k === 'c' && typeof head.i === 'number' && typeof head.f === 'string' && typeof head.d === 'number' && typeof head.c === 'string' && ['POST', 'GET', 'DELETE'].includes(head.m as string)) {
     const method = head.m as ManagementCall['method'];
-    return { kind: 'call', callId: head.i, from: head.f, call: { method, connectionId: head.c, ...(method === 'POST' ? { body: Buffer.from(body) } : {}) } };
+    return { kind: 'call', callId: head.i, from: head.f, deadline: head.d, call: { method, connectionId: head.c, ...(method === 'POST' ? { body: Buffer.from(body) } : {}) } };
   }
   if (head.k === 'a' && typeof head.i === 'number' && typeof head.n === 'string' && typeof head.s === 'number') {
     const answer: ManagementAnswer = { status: head.s, body: body.toString('utf8'), ...(typeof head.e === 'string' ? { errorType: head.e } : {}) };
