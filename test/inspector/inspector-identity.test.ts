@@ -4,6 +4,7 @@ import type { AuthorizerModel } from '../../src/config/model.js';
 import { buildModel } from '../support/build-model.js';
 import { startGateway, type RunningGateway } from '../support/start-gateway.js';
 import { createTestInvoker } from '../support/test-invoker.js';
+import { openPageSocket } from '../support/page-socket.js';
 import { openClient } from '../support/ws-client.js';
 
 const authorizer: AuthorizerModel = { kind: 'function', name: 'auth', functionKey: 'auth', identitySource: ['route.request.querystring.token'] };
@@ -26,25 +27,8 @@ describe('the inspector shows who is connected and who posts', () => {
     const model = buildModel([{ routeKey: '$connect', functionKey: 'connect', authorizer }], { extraFunctions: ['auth'] });
     gw = await startGateway(model, { invoker, inspector: true, tls: false });
     const { port } = gw.address;
-    const page = await openClient(`ws://127.0.0.1:${port}/_wsgate/socket`, { headers: { Origin: `http://127.0.0.1:${port}` } });
-    const pushed: any[] = [];
-    const waiters: (() => void)[] = [];
-    void (async () => {
-      for (;;) {
-        const message = JSON.parse(await page.nextMessage());
-        pushed.push(...(message.type === 'events' ? message.events : [message]));
-        for (const wake of waiters.splice(0)) wake();
-      }
-    })();
-    const until = async <T>(match: (message: any) => T | undefined): Promise<T> => {
-      for (;;) {
-        for (const message of pushed) {
-          const found = match(message);
-          if (found !== undefined) return found;
-        }
-        await new Promise<void>((resolve) => waiters.push(resolve));
-      }
-    };
+    const page = await openPageSocket(port);
+    const until = page.until;
 
     await openClient(`${gw.address.stageUrl}?token=t1`);
     const { event } = await invoker.nextInvocation('connect');
@@ -57,6 +41,6 @@ describe('the inspector shows who is connected and who posts', () => {
     const call = await until((message) => (message.type === 'management' ? message.call : undefined));
     expect(call).toMatchObject({ operation: 'PostToConnection', connectionId, status: 200 });
     expect(call.caller).toMatch(/^127\.0\.0\.1, aws-sdk-js\/\S+, key AKIDINSPECTOR$/);
-    page.ws.close();
+    page.client.ws.close();
   });
 });

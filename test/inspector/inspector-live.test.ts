@@ -2,44 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadService } from '../../src/config/load.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway/create-gateway.js';
 import { repoRoot } from '../support/child-cli.js';
-import { openClient, type TestClient } from '../support/ws-client.js';
+import { openPageSocket } from '../support/page-socket.js';
+import { openClient } from '../support/ws-client.js';
 
 const SERVICE_DIR = `${repoRoot}test/fixtures/services/inspector`;
-
-interface PageSocket {
-  client: TestClient;
-  /** Resolves once a pushed message satisfies `match`. */
-  until<T>(match: (message: any) => T | undefined): Promise<T>;
-  act(action: Record<string, unknown>): void;
-}
-
-/** The page's own socket, opened as the page opens it (same origin), reading every push. */
-async function openPageSocket(port: number): Promise<PageSocket> {
-  const client = await openClient(`ws://127.0.0.1:${port}/_wsgate/socket`, { headers: { Origin: `http://127.0.0.1:${port}` } });
-  const seen: any[] = [];
-  const waiters: (() => void)[] = [];
-  // Reads through the client's own buffer, which holds the snapshot sent as soon as the socket opened.
-  void (async () => {
-    for (;;) {
-      const message = JSON.parse(await client.nextMessage());
-      seen.push(...(message.type === 'events' ? message.events : [message]));
-      for (const wake of waiters.splice(0)) wake();
-    }
-  })();
-  return {
-    client,
-    act: (action) => client.ws.send(JSON.stringify(action)),
-    async until(match) {
-      for (;;) {
-        for (const message of seen) {
-          const found = match(message);
-          if (found !== undefined) return found;
-        }
-        await new Promise<void>((resolve) => waiters.push(resolve));
-      }
-    },
-  };
-}
 
 /** The real Node runtime behind the inspector. */
 describe('the inspector with real handler processes', () => {

@@ -59,6 +59,13 @@ async function startNode(nodeId: string, args: string[] = ['--redis', redis.url]
   };
 }
 
+/** Nodes a and b on the test's Redis, and a client on b. */
+async function startPair() {
+  const a = await startNode('a');
+  const b = await startNode('b');
+  return { a, b, onB: await b.connect() };
+}
+
 const postFrom = (node: DevNode, connectionId: string, body: string) =>
   fetch(`http://127.0.0.1:${node.port}/dev/@connections/${encodeURIComponent(connectionId)}`, { method: 'POST', body });
 const connectionKey = (connectionId: string) => `wsgate:scale-out-relay:dev:conn:${connectionId}`;
@@ -87,9 +94,7 @@ describe('wsgate dev --redis: several gateways serve one API', () => {
   });
 
   it('a node killed with SIGKILL is detected within 5 s: its connections answer 410 everywhere and their entries go', async () => {
-    const a = await startNode('a');
-    const b = await startNode('b');
-    const onB = await b.connect();
+    const { a, b, onB } = await startPair();
     expect((await postFrom(a, onB.connectionId, 'before')).status).toBe(200);
     const killedAt = Date.now();
     process.kill(-b.cli.child.pid!, 'SIGKILL');
@@ -108,9 +113,7 @@ describe('wsgate dev --redis: several gateways serve one API', () => {
   });
 
   it('a node cut off for longer than its heartbeat lives is swept, then registers its connections again when it is back', async () => {
-    const a = await startNode('a');
-    const b = await startNode('b');
-    const onB = await b.connect();
+    const { a, b, onB } = await startPair();
     // SIGSTOP: the process stays, its sockets stay open, but it neither beats nor answers, as behind a cut network.
     const pausedAt = Date.now();
     process.kill(b.cli.child.pid!, 'SIGSTOP');
@@ -128,9 +131,7 @@ describe('wsgate dev --redis: several gateways serve one API', () => {
   });
 
   it('a node stopped with SIGINT closes its clients with 1001, runs $disconnect and leaves at once', async () => {
-    const a = await startNode('a');
-    const b = await startNode('b');
-    const onB = await b.connect();
+    const { a, b, onB } = await startPair();
     b.cli.child.kill('SIGINT');
     expect((await onB.client.closed).code).toBe(1001);
     expect(await b.cli.exited).toBe(0);
