@@ -15,3 +15,6 @@ export { AWS_LIMITS } from './gateway/limits.js';
 export type { ManagementRecord, ManagementObserver } from './gateway/management-record.js';
 export type { ConnectionRegistry, ConnectionRecord } from './registry/connection-registry.js';
 export { createMemoryRegistry } from './registry/memory.js';
+export type { ClusterLink, ManagementAnswer, ManagementCall, ForwardResult } from './registry/cluster-link.js';
+export type { GatewayRedisOptions } from './registry/redis/join-redis.js';
+export type { RedisStatus } from './registry/redis/redis-registry.js';

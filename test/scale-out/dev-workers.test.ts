@@ -1,8 +1,25 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { killIfRunning, runCli, type CliProcess } from '../support/child-cli.js';
 import { openClient, type TestClient } from '../support/ws-client.js';
 
 const config = 'test/fixtures/services/scale-out-relay/serverless.yml';
+
+/** The pid of worker `index` of a `--workers` primary: its child process whose environment names that index. */
+function workerPids(primaryPid: number, index: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== primaryPid) return false;
+        return readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(`WSGATE_WORKER_INDEX=${index}`);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 let cli: CliProcess | undefined;
 afterEach(async () => {
   await killIfRunning(cli);
@@ -46,6 +63,16 @@ describe('wsgate dev --workers', () => {
     }
     expect(await cli.waitForLine(/^\[w2\] .*PostToConnection 200, answered by node \S+-w1 /)).toContain(one.connectionId);
     expect(await cli.waitForLine(/^\[w1\] .*PostToConnection 200, for a caller on node \S+-w2 /)).toContain(one.connectionId);
+
+    // A worker that dies is started again; its clients lose their connection (1006), the others keep theirs.
+    const [workerPid] = workerPids(cli.child.pid!, 2);
+    process.kill(workerPid!, 'SIGKILL');
+    expect(await cli.waitForLine(/exited \(SIGKILL\): starting it again/)).toMatch(/^\[w2\] /);
+    expect(await cli.waitForLine(/^\[w2\]\s+Scale-out:/, 2)).toMatch(/node \S+-w2;/);
+    const survivors = clients.filter((client) => client.ws.readyState === client.ws.OPEN);
+    expect(survivors.length).toBeGreaterThan(0);
+    const fresh = await openClient(`ws://127.0.0.1:${port}/dev`);
+    clients.splice(0, clients.length, ...survivors, fresh);
 
     cli.child.kill('SIGINT');
     for (const client of clients) expect((await client.closed).code).toBe(1001);
