@@ -25,6 +25,11 @@ export interface DevDynamodbOptions {
   port?: number;
   print(line: string): void;
   warn(warning: ErrorDetail): void;
+  /**
+   * The embedded endpoint another process holds (a worker of `wsgate dev --workers`): this one uses it as its
+   * own, through its own TLS front, and leaves the tables and their streams to that process.
+   */
+  shared?: { url: string; holder: string };
 }
 
 export interface PreparedDynamodb {
@@ -63,8 +68,9 @@ export function createDevDynamodb(options: DevDynamodbOptions) {
       return { ...idle, env, banner: tables.length > 0 ? [`  DynamoDB:     ${ownEndpoint ? `your endpoint ${ownEndpoint}` : 'embedded endpoint off (--no-dynamodb)'}`] : [] };
     }
     if (tables.length === 0 && !endpoint) return idle;
-    for (const warning of warnings) options.warn(warning);
     const wsgateDir = path.join(loaded.serviceDir, '.wsgate');
+    if (options.shared) return prepareShared(loaded, wsgateDir, options.shared, tables);
+    for (const warning of warnings) options.warn(warning);
     if (!endpoint) {
       endpoint = await startEmbeddedEndpoint({
         dataDir: path.join(wsgateDir, 'dynamodb'),
@@ -98,6 +104,17 @@ export function createDevDynamodb(options: DevDynamodbOptions) {
         const pollers = mappings.map((mapping) => new StreamPoller(mapping, running.streamOf(mapping.tableName)!, checkpoints, { invoke, log: options.print }));
         return async () => void (await Promise.all(pollers.map((poller) => poller.stop())));
       },
+    };
+  }
+
+  async function prepareShared(model: ServiceModel, wsgateDir: string, shared: NonNullable<DevDynamodbOptions['shared']>, tables: readonly TableDefinition[]): Promise<PreparedDynamodb> {
+    front ??= await startTlsFront(Number(new URL(shared.url).port), { hostnames: dynamodbHostnames(model.region), cacheDir: path.join(wsgateDir, 'tls-dynamodb') });
+    return {
+      model,
+      env: { AWS_ENDPOINT_URL_DYNAMODB: shared.url, NODE_OPTIONS: await writeSdkV2Preload(wsgateDir), PYTHONPATH: await writeBotocorePreload(wsgateDir) },
+      banner: [`  DynamoDB:     ${shared.url}  (${describeTables(tables)}; held by ${shared.holder}, which runs their streams)`],
+      localServices: { routes: [{ hosts: DYNAMODB_HOST_PATTERNS, host: '127.0.0.1', port: front.port }], certificates: [front.certificate] },
+      startStreams: () => async () => {},
     };
   }
 

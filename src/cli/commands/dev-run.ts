@@ -16,7 +16,7 @@ import { reportError, reportWarnings } from '../report-error.js';
 import type { DevOptions } from './dev.js';
 import { chooseRedis, devRedisOptions, NODE_ID_VARIABLE } from './dev-redis.js';
 import { displayHost, reservePort } from './reserve-port.js';
-import { SHUTDOWN_MESSAGE } from './dev-workers.js';
+import { SHARED_DYNAMODB_VARIABLE, SHUTDOWN_MESSAGE } from './dev-workers.js';
 
 const ignoreSignal = () => undefined;
 
@@ -66,7 +66,9 @@ export async function runDev(options: DevOptions, cliOptions: Record<string, str
     reloading = reloading.then(() => reload(configChanges)).catch((err: unknown) => void reportError(err));
   };
   const inspect = parseInspectOption(options.inspect);
+  const sharedDynamodb = process.env[SHARED_DYNAMODB_VARIABLE];
   const dynamodb = createDevDynamodb({
+    ...(sharedDynamodb ? { shared: { url: sharedDynamodb, holder: 'worker w1' } } : {}),
     enabled: options.dynamodb !== false,
     resetData: options.resetData === true,
     port: options.dynamodbPort === undefined ? undefined : parsePort(options.dynamodbPort, '--dynamodb-port'),
