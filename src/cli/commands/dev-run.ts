@@ -196,6 +196,12 @@ async function startDevGateway(
   } catch (err) {
     throw locateError(err, config, sourceMap);
   }
+  if (redis && !cluster.isWorker && prepared.localServices.routes.length > 0) {
+    process.stderr.write(
+      'Warning: the embedded DynamoDB endpoint of this node holds its own copy of the tables: other nodes of this stage hold theirs. ' +
+        'For one set of tables, start every node with AWS_ENDPOINT_URL_DYNAMODB pointing at one endpoint, or use --workers (docs/scale-out.md).\n',
+    );
+  }
   const gateway = createGateway(prepared.model, {
     ...(redis ? { redis: devRedisOptions(redis, process.env[NODE_ID_VARIABLE], (line) => process.stderr.write(`${line}\n`), print) } : {}),
     host: options.host,
