@@ -1,27 +1,21 @@
-import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { killIfRunning, repoRoot, runCli, type CliProcess } from '../support/child-cli.js';
+import { killIfRunning, runCli, type CliProcess } from '../support/child-cli.js';
+import { createServiceCopies } from '../support/service-copy.js';
 import { openClient } from '../support/ws-client.js';
 
-const FIXTURE = path.join(repoRoot, 'test/fixtures/services/gateway-chat');
-
 let cli: CliProcess | undefined;
-let dir: string | undefined;
+const copies = createServiceCopies();
 afterEach(async () => {
   await killIfRunning(cli);
   cli = undefined;
-  if (dir) await rm(dir, { recursive: true, force: true });
-  dir = undefined;
+  await copies.removeAll();
 });
 
 /** `wsgate dev` (watch mode on) on a copy of the chat fixture: its port, once it listens. */
 async function startDev(prepare?: (configFile: string) => Promise<void>): Promise<{ configFile: string; port: number; cli: CliProcess }> {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'wsgate-reload-'));
-  await cp(FIXTURE, dir, { recursive: true });
-  // The handlers require the AWS SDK: the copy resolves it from the project's dependencies.
-  await symlink(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  const dir = await copies.copy('test/fixtures/services/gateway-chat', 'wsgate-reload-');
   const configFile = path.join(dir, 'serverless.yml');
   await prepare?.(configFile);
   cli = runCli(['dev', '--config', configFile, '--port', '0']);

@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { killIfRunning, repoRoot, runCli, type CliProcess } from '../support/child-cli.js';
+import { killIfRunning, runCli, type CliProcess } from '../support/child-cli.js';
+import { createServiceCopies } from '../support/service-copy.js';
 import { openClient, type TestClient } from '../support/ws-client.js';
 
 const config = 'test/fixtures/services/scale-out-relay/serverless.yml';
@@ -24,12 +23,11 @@ function workerPids(primaryPid: number, index: number): number[] {
     .map(Number);
 }
 let cli: CliProcess | undefined;
-let dir: string | undefined;
+const copies = createServiceCopies();
 afterEach(async () => {
   await killIfRunning(cli);
   cli = undefined;
-  if (dir) await rm(dir, { recursive: true, force: true });
-  dir = undefined;
+  await copies.removeAll();
 });
 
 describe('wsgate dev --workers', () => {
@@ -88,10 +86,7 @@ describe('wsgate dev --workers', () => {
   });
 
   it('serves a chat whose tables and stream live in DynamoDB: worker 1 holds the tables, a message reaches clients on both workers', async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'wsgate-workers-chat-'));
-    await cp(path.join(repoRoot, 'examples/dynamodb-chat'), dir, { recursive: true });
-    // The handlers require the AWS SDK: the copy resolves it from the project's dependencies.
-    await symlink(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+    const dir = await copies.copy('examples/dynamodb-chat', 'wsgate-workers-chat-');
     cli = runCli(['dev', '--config', path.join(dir, 'serverless.yml'), '--port', '0', '--dynamodb-port', '0', '--no-watch', '--workers', '2']);
     const port = Number(/share port (\d+)/.exec(await cli.waitForLine(/--workers 2:/))![1]);
     const held = await cli.waitForLine(/^\[w1\]\s+DynamoDB:/);
