@@ -89,10 +89,10 @@ describe('wsgate dev --workers', () => {
     const dir = await copies.copy('examples/dynamodb-chat', 'wsgate-workers-chat-');
     cli = runCli(['dev', '--config', path.join(dir, 'serverless.yml'), '--port', '0', '--dynamodb-port', '0', '--no-watch', '--workers', '2']);
     const port = Number(/share port (\d+)/.exec(await cli.waitForLine(/--workers 2:/))![1]);
-    const held = await cli.waitForLine(/^\[w1\]\s+DynamoDB:/);
+    const held = await cli.waitForLine(/^\[w1\]\s+DynamoDB:\s+http/);
     const dynamodbUrl = /(http:\/\/127\.0\.0\.1:\d+)/.exec(held)![1]!;
-    expect(await cli.waitForLine(/^\[w2\]\s+DynamoDB:/)).toContain(`${dynamodbUrl}  (wsgate-dynamodb-chat-dev-connections, `);
-    expect(await cli.waitForLine(/^\[w2\]\s+DynamoDB:/)).toMatch(/held by worker w1, which runs their streams\)$/);
+    expect(await cli.waitForLine(/^\[w2\]\s+DynamoDB:\s+http/)).toContain(`${dynamodbUrl}  (wsgate-dynamodb-chat-dev-connections, `);
+    expect(await cli.waitForLine(/^\[w2\]\s+DynamoDB:\s+http/)).toMatch(/held by worker w1, which runs their streams\)$/);
     await cli.waitForLine(/^Press Ctrl-C to stop\./);
 
     // Clients until each worker has one: whoever sends, the stream's broadcast reaches all of them.

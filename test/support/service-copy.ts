@@ -11,7 +11,9 @@ export function createServiceCopies() {
     async copy(source: string, prefix = 'wsgate-service-'): Promise<string> {
       const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
       dirs.push(dir);
-      await cp(path.join(repoRoot, source), dir, { recursive: true });
+      // Without what a run of the service left in it: the copy starts as a fresh checkout does.
+      const skipped = new Set(['.wsgate', 'node_modules', '.serverless']);
+      await cp(path.join(repoRoot, source), dir, { recursive: true, filter: (from) => !skipped.has(path.basename(from)) });
       await symlink(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
       return dir;
     },
