@@ -404,8 +404,10 @@ export class HandlerInstance {
   private receive(message: unknown): void {
     // Handler code can call process.send() too: anything but the runner's messages is ignored, never thrown on.
     if (!isChildMessage(message)) return;
-    if (message.type === 'ready' || message.type === 'init-error') this.settleReady(message);
-    else if (message.type === 'result') this.receiveResult(message);
+    if (message.type === 'ready' || message.type === 'init-error') {
+      if (message.type === 'ready' && message.cpuMicros !== undefined) this.cpuReported = message.cpuMicros;
+      this.settleReady(message);
+    } else if (message.type === 'result') this.receiveResult(message);
     else this.receiveRecalled(message.awsRequestIds);
   }
 
@@ -420,7 +422,7 @@ export class HandlerInstance {
     if (!head || head.request.awsRequestId !== message.awsRequestId) return;
     this.pending.shift();
     if (message.cpuMicros !== undefined) {
-      // The first result's share includes the cold start, which says nothing about the handler.
+      // Counted from the end of the cold start (the ready message), which says nothing about the handler.
       if (this.cpuReported > 0) this.options.onCpuUsed?.(message.cpuMicros - this.cpuReported);
       this.cpuReported = message.cpuMicros;
     }

@@ -176,7 +176,8 @@ async function initialize(message: InitMessage): Promise<void> {
     handler = await loadHandler(message);
     handlerIsAsync = handler.constructor?.name === 'AsyncFunction';
     ready = true;
-    send({ type: 'ready' });
+    const cpu = process.cpuUsage();
+    send({ type: 'ready', cpuMicros: cpu.user + cpu.system });
     startNext();
   } catch (err) {
     const error = err instanceof InitFailure ? err.error : toLambdaError(err);

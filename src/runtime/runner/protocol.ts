@@ -73,6 +73,8 @@ export interface RecalledMessage {
 
 export interface ReadyMessage {
   type: 'ready';
+  /** The runner's CPU time so far, µs: the cold start, from which the handler's own share is counted. */
+  cpuMicros?: number;
 }
 
 export interface InitErrorMessage {
