@@ -62,6 +62,15 @@ function reply(res: ServerResponse, status: number, body: object): void {
   res.end(text);
 }
 
+const ACCEPTED_BODY = JSON.stringify({ status: 'OK' });
+const ACCEPTED_HEADERS = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(ACCEPTED_BODY) };
+
+/** The Runtime API's 202 to a result or an init error, the same every time. */
+function accepted(res: ServerResponse): void {
+  res.writeHead(202, ACCEPTED_HEADERS);
+  res.end(ACCEPTED_BODY);
+}
+
 /** Lambda's answer to a runtime that calls the API out of turn. */
 const invalidState = (res: ServerResponse, message: string) => reply(res, 403, { errorMessage: message, errorType: 'InvalidStateTransition' });
 
@@ -81,6 +90,7 @@ export class RuntimeApiInstance implements PoolInstance {
   private parkedNext: ServerResponse | undefined;
   private initDone = false;
   private dying = false;
+  private corked = false;
   private timer: NodeJS.Timeout | undefined;
   private timedOut: Pending | undefined;
   private exitOutcome: ExitOutcome | undefined;
@@ -261,7 +271,24 @@ export class RuntimeApiInstance implements PoolInstance {
     this.options.onSettled(this);
   }
 
+  /**
+   * A runtime sends its result and its next `invocation/next` together; their answers (the 202 and, when an
+   * invocation is queued, the next event) leave in one write at the end of this turn of the event loop: on
+   * loopback TCP each write costs the gateway as much as the rest of the invocation.
+   */
+  private coalesceWrites(req: IncomingMessage): void {
+    if (this.corked) return;
+    const socket = req.socket;
+    this.corked = true;
+    socket.cork();
+    setImmediate(() => {
+      this.corked = false;
+      socket.uncork();
+    });
+  }
+
   private route(req: IncomingMessage, res: ServerResponse): void {
+    this.coalesceWrites(req);
     const url = req.url ?? '';
     if (!url.startsWith(PREFIX)) return reply(res, 404, { errorMessage: `Unknown path ${url}`, errorType: 'InvalidRequest' });
     const rest = url.slice(PREFIX.length);
@@ -301,7 +328,7 @@ export class RuntimeApiInstance implements PoolInstance {
 
   private initError(req: IncomingMessage, res: ServerResponse, text: string | undefined): void {
     if (this.initDone) return invalidState(res, 'init/error is only allowed before the first invocation/next');
-    reply(res, 202, { status: 'OK' });
+    accepted(res);
     this.settleReady({ type: 'init-error', error: parseError(req, text) });
   }
 
@@ -319,7 +346,7 @@ export class RuntimeApiInstance implements PoolInstance {
       reply(res, 413, { errorMessage: error.errorMessage, errorType: 'RequestEntityTooLarge' });
       return this.finish(entry, { type: 'result', awsRequestId, ok: false, error });
     }
-    reply(res, 202, { status: 'OK' });
+    accepted(res);
     if (kind === 'error') return this.finish(entry, { type: 'result', awsRequestId, ok: false, error: parseError(req, text) });
     this.finish(entry, { type: 'result', awsRequestId, ok: true, value: parseResponse(text) });
   }
