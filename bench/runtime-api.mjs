@@ -7,28 +7,12 @@
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { createGateway } from '../dist/gateway/create-gateway.js';
 import { createNodeInvoker } from '../dist/runtime/node-invoker.js';
-import { BENCH_DIR, ensureServerlessOffline, startServerlessOffline } from './lib/targets.js';
+import { buildModel, runtimes, serviceDir } from './lib/python-service-model.js';
+import { BENCH_DIR, ensureServerlessOffline, startServerlessOffline, startWsgatePython } from './lib/targets.js';
 
-const serviceDir = fileURLToPath(new URL('./python-service/', import.meta.url));
 const durationMs = Number(process.env.BENCH_MS ?? 3000);
-const runtimes = { node: ['handler.echo', 'nodejs22.x'], python: ['handler.echo', 'python3.12'] };
-
-function buildModel(routes) {
-  const functions = new Map();
-  for (const [key, [handler, runtime]] of Object.entries(runtimes)) {
-    functions.set(key, { key, name: `bench-dev-${key}`, handler, runtime, memorySize: 1024, timeout: 6, environment: {}, tags: {}, websocketRouteKeys: routes ? [key] : [], configPath: `functions.${key}` });
-  }
-  return {
-    service: 'bench', serviceDir, configFile: path.join(serviceDir, 'serverless.yml'), stage: 'dev', region: 'us-east-1',
-    provider: { name: 'aws', runtime: 'nodejs22.x', environment: {} }, custom: {}, functions,
-    websocket: { apiName: 'dev-bench-websockets', routeSelectionExpression: '$request.body.action', description: 'Serverless Websockets', useProviderTags: false,
-      routes: routes ? Object.keys(runtimes).map((key) => ({ routeKey: key, functionKey: key, routeResponseSelectionExpression: '$default' })) : [], authorizers: new Map() },
-  };
-}
 
 async function measure(concurrency, once) {
   let count = 0;
@@ -99,8 +83,9 @@ async function echoRate(url, concurrency, action) {
   return rate;
 }
 
-const gateway = createGateway(buildModel(true), { host: '127.0.0.1', port: 0, tls: false, runtime: { onLog: () => {} } });
-const { stageUrl } = await gateway.listen();
+// The gateway in a process of its own, as serverless-offline's is: the clients here cost neither server any time.
+const gateway = await startWsgatePython();
+const stageUrl = gateway.url;
 const wsgatePython = {};
 for (const concurrency of [1, 10, 100]) {
   const rates = {};
@@ -145,4 +130,4 @@ if (process.env.BENCH_OFFLINE !== 'none') {
     console.log(`  ratio wsgate / serverless-offline at C = ${concurrency}: ${(wsgateRate / offlineRate).toFixed(2)}x (with the earlier wsgate figure ${wsgatePython[concurrency].toFixed(0)}: ${(wsgatePython[concurrency] / offlineRate).toFixed(2)}x)`);
   }
 }
-await gateway.close();
+await gateway.stop();

@@ -63,6 +63,7 @@ export const startBareEcho = () => startNodeServer('bare ws echo', 'servers/bare
 export const startBareAsync = () => startNodeServer('bare ws + async fn', 'servers/bare-async.js');
 export const startBareProcessHop = () => startNodeServer('bare ws + handler process', 'servers/bare-process-hop.js');
 export const startWsgate = () => startNodeServer('wsgate', 'servers/wsgate.js');
+export const startWsgatePython = () => startNodeServer('wsgate (bench/python-service)', 'servers/wsgate-python.js');
 
 function freePort() {
   return new Promise((resolve, reject) => {
