@@ -61,6 +61,14 @@ interface Waiter {
 export const GROW_AFTER_MS = 100;
 
 /**
+ * The same wait for a function on the Lambda Runtime API. Its environments take one invocation at a time, as
+ * Lambda's do, so nothing can be packed behind a running one: the gateway then waits on each round trip to the
+ * runtime process. Scaling out sooner keeps it busy (Python echo at C = 100: +25 % with 10 instances instead of
+ * 2, bench/README.md), and comes closer to Lambda's one environment per concurrent invocation.
+ */
+export const RUNTIME_API_GROW_AFTER_MS = 5;
+
+/**
  * Most invocations one instance holds at once, the running one included. Queued ones still run one at a time,
  * each with its own timeout from its start; they go in one write per turn of the event loop (bench/README.md).
  * Fewer are queued when the function's invocations take longer (`MAX_EXPECTED_QUEUE_WAIT_MS`).

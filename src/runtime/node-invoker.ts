@@ -4,7 +4,7 @@ import { createServiceScope, localStackIdentity } from '../config/intrinsics/ser
 import { LOCAL_ACCOUNT_ID } from '../gateway/ids.js';
 import { buildFunctionEnvironment } from './build-lambda-environment.js';
 import type { HostRedirect } from './host-redirect.js';
-import { FunctionPool, GROW_AFTER_MS, IDLE_INSTANCE_TIMEOUT_MS, PACK_WAIT_MS } from './function-pool.js';
+import { FunctionPool, GROW_AFTER_MS, IDLE_INSTANCE_TIMEOUT_MS, PACK_WAIT_MS, RUNTIME_API_GROW_AFTER_MS } from './function-pool.js';
 import type { InvokeResult, Invoker } from './invoker.js';
 import { detectBundler } from '../build/bundler-plugin.js';
 import { layerNodePaths } from './layer-environment.js';
@@ -139,7 +139,8 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
         ...(proxy ? { proxy } : {}),
         ...(debugpy ? { debugpy } : {}),
       });
-      pools.set(fn.key, new FunctionPool({ ...poolSettings, fn, reference, env, invokedFunctionArn, launch }));
+      const growAfterMs = Math.min(poolSettings.growAfterMs, RUNTIME_API_GROW_AFTER_MS);
+      pools.set(fn.key, new FunctionPool({ ...poolSettings, growAfterMs, fn, reference, env, invokedFunctionArn, launch }));
       continue;
     }
     const parsed = parseHandler(fn.handler, model.serviceDir);
