@@ -7,6 +7,7 @@ import { formatConfigPath, type PathSegment } from './config-path.js';
 import { isRecord, type Dict } from './is-record.js';
 import type { SourceMap } from './parse-document.js';
 import { V3_EVENT_TYPES } from './v3-keys.js';
+import { pluginNote } from './plugin-notes.js';
 
 const PREDEFINED_ROUTES = new Set(['$connect', '$disconnect', '$default']);
 const LOG_LEVELS = new Set(['INFO', 'ERROR']);
@@ -183,11 +184,13 @@ export function validateRules(config: Dict, sourceMap: SourceMap): RuleFindings 
   plugins.forEach((plugin: unknown, i: number) => {
     // wsgate does what these do itself: it bundles the handlers with esbuild.
     if ((BUNDLER_PLUGINS as readonly unknown[]).includes(plugin)) return;
+    const note = typeof plugin === 'string' ? pluginNote(plugin) : undefined;
     issue(
       warnings,
       'CONFIG_UNKNOWN_PLUGIN',
       [...pluginsPath, i],
-      `Plugin "${String(plugin)}" is not run by wsgate: it is ignored`,
+      `Plugin "${String(plugin)}" is not run by wsgate: ${note?.effect ?? 'it is ignored'}`,
+      note?.hint,
     );
   });
 

@@ -410,6 +410,34 @@ functions:
       ['AWS_WEBSOCKET_API_USE_PROVIDER_TAGS', 'provider.tags', lineOf(yaml, 'tags:')],
     ]);
   });
+
+  it('says what a well-known plugin left out means locally and in the package, and what to do', async () => {
+    const yaml = `service: svc
+plugins:
+  - serverless-offline
+  - serverless-python-requirements
+  - serverless-iam-roles-per-function
+  - serverless-some-private-plugin
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  a:
+    handler: h.a
+    events:
+      - websocket: $default
+`;
+    const warnings = (await loadWarnings(yaml)).filter((w) => w.code === 'CONFIG_UNKNOWN_PLUGIN');
+    expect(warnings.map((w) => w.path)).toEqual(['plugins[0]', 'plugins[1]', 'plugins[2]', 'plugins[3]']);
+    const [offline, requirements, roles, other] = warnings;
+    expect(offline!.hint).toMatch(/run wsgate dev instead of serverless offline/);
+    // The plugin bundles requirements.txt: without it the packaged zip has none of them, and the user must know.
+    expect(requirements!.message).toMatch(/wsgate package leaves them out of the zip/);
+    expect(requirements!.hint).toMatch(/pip install -r requirements\.txt/);
+    expect(roles!.message).toMatch(/no per-function roles/);
+    expect(other!.message).toBe('Plugin "serverless-some-private-plugin" is not run by wsgate: it is ignored');
+    expect(other!.hint).toBeUndefined();
+  });
 });
 
 describe('package settings and useDotenv', () => {
