@@ -134,7 +134,8 @@ const functionSchema = {
   type: 'object',
   description: 'a function definition with at least a "handler"',
   properties: acceptAlso({
-    handler: { type: 'string', minLength: 1, pattern: '\\.', description: 'a handler "path/to/file.export"' },
+    // Any string, as in v3: provided.* runtimes take one such as `bootstrap`; the Node and Python form is checked in validate-rules.
+    handler: { type: 'string', minLength: 1, description: 'a handler "path/to/file.export"' },
     name: { type: 'string', minLength: 1, maxLength: 64 },
     description: { type: 'string', maxLength: 256 },
     runtime: { type: 'string', minLength: 1 },

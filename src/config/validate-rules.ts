@@ -34,8 +34,21 @@ export function validateRules(config: Dict, sourceMap: SourceMap): RuleFindings 
   const definitions = new Map<string, Array<{ functionKey: string; path: PathSegment[] }>>();
   let hasWebsocket = false;
 
+  const providerRuntime = isRecord(config.provider) ? config.provider.runtime : undefined;
   for (const [key, fn] of Object.entries(functions)) {
-    if (!isRecord(fn) || !Array.isArray(fn.events)) continue;
+    if (!isRecord(fn)) continue;
+    const runtime = typeof fn.runtime === 'string' ? fn.runtime : typeof providerRuntime === 'string' ? providerRuntime : 'nodejs';
+    // Lambda hands an OS-only runtime's handler to its bootstrap as it is (`_HANDLER`); Node and Python split it at the last dot.
+    if (typeof fn.handler === 'string' && fn.handler !== '' && !fn.handler.includes('.') && !runtime.startsWith('provided')) {
+      issue(
+        errors,
+        'CONFIG_INVALID_VALUE',
+        ['functions', key, 'handler'],
+        `functions.${key}.handler must be a handler "path/to/file.export", got "${fn.handler}"`,
+        `Expected a handler "path/to/file.export" for ${runtime}; only provided.* runtimes take any name, such as bootstrap.`,
+      );
+    }
+    if (!Array.isArray(fn.events)) continue;
     fn.events.forEach((event: unknown, i: number) => {
       const eventPath: PathSegment[] = ['functions', key, 'events', i];
       if (!isRecord(event)) return;

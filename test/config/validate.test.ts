@@ -34,6 +34,30 @@ function only(err: WsgateError) {
 }
 
 describe('cross-field rules', () => {
+  it('a handler without a dot: any name for a provided.* runtime (Go, Rust: bootstrap), an error for Node and Python', async () => {
+    const yaml = `service: svc
+provider:
+  name: aws
+  runtime: provided.al2023
+functions:
+  goFunction:
+    handler: bootstrap
+    events:
+      - websocket: $default
+  nodeFunction:
+    runtime: nodejs22.x
+    handler: index
+`;
+    const issue = only(await loadError(yaml));
+    expect(issue).toMatchObject({
+      code: 'CONFIG_INVALID_VALUE',
+      path: 'functions.nodeFunction.handler',
+      message: 'functions.nodeFunction.handler must be a handler "path/to/file.export", got "index"',
+    });
+    expect(issue.hint).toMatch(/only provided\.\* runtimes take any name/);
+    expect(issue.location?.line).toBe(lineOf(yaml, 'handler: index'));
+  });
+
   it('FUNCTION_MISSING_IN_SERVICE: an authorizer naming an unknown function', async () => {
     const yaml = `service: svc
 provider:

@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FunctionModel, ServiceModel } from '../../config/model.js';
 import type { ErrorDetail } from '../../errors.js';
 import type { HandlerLogEntry } from '../node-invoker.js';
 import type { InstanceLauncher } from '../pool-instance.js';
+import { extractArtifact, prebuiltArtifact } from './artifact-task-root.js';
 import type { ExecuteApiProxy } from './execute-api-proxy.js';
 import { findExecutable, isExecutableFile } from './find-executable.js';
 import { debugpyArguments, freeLoopbackPort, hasDebugpy } from './python-debugger.js';
@@ -84,7 +85,17 @@ export function createRuntimeApiLauncher(options: RuntimeApiLauncherOptions): In
   const overrides: Record<string, string> = {};
   const removed: string[] = [];
   const where = { path: `${fn.configPath}.runtime`, location: { file: model.configFile } };
-  let resolveProcess: () => RuntimeApiProcess | { errorType: string; errorMessage: string };
+  let resolveProcess: (taskRoot: string) => RuntimeApiProcess | { errorType: string; errorMessage: string };
+  const artifact = prebuiltArtifact(model, fn);
+  if (artifact && !existsSync(artifact.zip)) {
+    onWarning({
+      code: 'RUNTIME_ARTIFACT_MISSING',
+      message: `function '${fn.key}' deploys from ${artifact.zip}, which does not exist; until it does, wsgate dev runs the function from the service folder`,
+      path: artifact.configPath,
+      location: { file: model.configFile },
+      hint: 'Build the artifact first (the zip that package.artifact names), or remove package.artifact.',
+    });
+  }
   /** The port debugpy listens on (0: a free one), when Python instances run under it. */
   let debugPort: number | undefined;
 
@@ -112,7 +123,7 @@ export function createRuntimeApiLauncher(options: RuntimeApiLauncherOptions): In
           hint: `Name a python${declared} with custom.wsgate.python or ${PYTHON_VARIABLE} to run the declared version.`,
         });
       });
-      resolveProcess = () => ({ command: executable, args: [PYTHON_BOOTSTRAP], cwd: model.serviceDir });
+      resolveProcess = (taskRoot) => ({ command: executable, args: [PYTHON_BOOTSTRAP], cwd: taskRoot });
       if (options.debugpy && hasDebugpy(executable)) {
         debugPort = options.debugpy.port;
         options.debugpy.onPort?.(debugPort);
@@ -129,13 +140,16 @@ export function createRuntimeApiLauncher(options: RuntimeApiLauncherOptions): In
     // Lambda does not set AWS_EXECUTION_ENV for OS-only runtimes.
     removed.push('AWS_EXECUTION_ENV');
     // Lambda runs /var/task/bootstrap, else /opt/bootstrap: the last layer that has one, extracted over the others.
-    const candidates = [model.serviceDir, ...[...(fn.localLayers ?? [])].reverse().map((layer) => layer.dir)].map((dir) => path.join(dir, 'bootstrap'));
-    const findBootstrap = () => candidates.find((file) => isExecutableFile(file));
-    const missing = () => ({
+    const layerDirs = [...(fn.localLayers ?? [])].reverse().map((layer) => layer.dir);
+    const candidatesIn = (taskRoot: string) => [taskRoot, ...layerDirs].map((dir) => path.join(dir, 'bootstrap'));
+    const candidates = candidatesIn(model.serviceDir);
+    const findBootstrap = (taskRoot: string) => candidatesIn(taskRoot).find((file) => isExecutableFile(file));
+    const missing = (taskRoot: string) => ({
       errorType: 'Runtime.InvalidEntrypoint',
-      errorMessage: `Couldn't find valid bootstrap(s): [${candidates.join(' ')}]`,
+      errorMessage: `Couldn't find valid bootstrap(s): [${candidatesIn(taskRoot).join(' ')}]`,
     });
-    if (!findBootstrap()) {
+    // A bootstrap in an artifact is only known once it is extracted, when an instance starts.
+    if (!artifact && !findBootstrap(model.serviceDir)) {
       const layers = candidates.length > 1 ? ' nor in its layers' : '';
       onWarning({
         code: 'RUNTIME_BOOTSTRAP_MISSING',
@@ -144,21 +158,39 @@ export function createRuntimeApiLauncher(options: RuntimeApiLauncherOptions): In
         hint: 'Put an executable `bootstrap` in the service folder or in one of the function\'s layers (chmod +x bootstrap).',
       });
     }
-    resolveProcess = () => {
-      const bootstrap = findBootstrap();
-      return bootstrap ? bootstrapProcess(bootstrap, model.serviceDir) : missing();
+    resolveProcess = (taskRoot) => {
+      const bootstrap = findBootstrap(taskRoot);
+      return bootstrap ? bootstrapProcess(bootstrap, taskRoot) : missing(taskRoot);
     };
   }
 
+  /** The service folder, or the function's artifact extracted, as Lambda's /var/task holds the zip's content. */
+  async function prepareTaskRoot(): Promise<string | { errorType: string; errorMessage: string }> {
+    if (!artifact || !existsSync(artifact.zip)) return model.serviceDir;
+    try {
+      await extractArtifact(artifact);
+      return artifact.dir;
+    } catch (err) {
+      const errorMessage = `Could not unzip ${artifact.zip} (${artifact.configPath}): ${(err as Error).message}`;
+      if (!notedBrokenArtifacts.has(artifact.zip)) {
+        notedBrokenArtifacts.add(artifact.zip);
+        onWarning({ code: 'RUNTIME_ARTIFACT_UNREADABLE', message: errorMessage, path: artifact.configPath, location: { file: model.configFile }, hint: 'Rebuild the artifact as a .zip file.' });
+      }
+      return { errorType: 'Runtime.InvalidEntrypoint', errorMessage };
+    }
+  }
+
   return async (hooks) => {
-    let command = resolveProcess();
+    const taskRoot = await prepareTaskRoot();
+    if (typeof taskRoot !== 'string') return taskRoot;
+    let command = resolveProcess(taskRoot);
     if (!('command' in command)) return command;
     let listening: number | undefined;
     if (debugPort !== undefined) {
       listening = debugPort || (await freeLoopbackPort());
       command = { ...command, args: [...debugpyArguments(listening), ...command.args] };
     }
-    const env = { ...hooks.env, ...overrides };
+    const env: Record<string, string> = { ...hooks.env, ...overrides, LAMBDA_TASK_ROOT: taskRoot };
     for (const name of removed) delete env[name];
     // Python gets the redirect from its sitecustomize; a bootstrap's own HTTP clients only through a proxy.
     if (options.proxy && !fn.runtime.startsWith('python')) Object.assign(env, await options.proxy.environment(env));
@@ -184,6 +216,7 @@ export function createRuntimeApiLauncher(options: RuntimeApiLauncherOptions): In
 }
 
 const notedMismatches = new Set<string>();
+const notedBrokenArtifacts = new Set<string>();
 
 /** Amazon Linux's /bin/sh is bash, and AWS's own shell bootstraps rely on it (`source`, `set -o pipefail`). */
 const bash = findExecutable('bash');
