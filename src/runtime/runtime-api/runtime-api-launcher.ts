@@ -85,7 +85,7 @@ export function createRuntimeApiLauncher(options: RuntimeApiLauncherOptions): In
   const overrides: Record<string, string> = {};
   const removed: string[] = [];
   const where = { path: `${fn.configPath}.runtime`, location: { file: model.configFile } };
-  let resolveProcess: (taskRoot: string) => RuntimeApiProcess | { errorType: string; errorMessage: string };
+  let resolveProcess: (taskRoot: string) => RuntimeApiProcess | LaunchFailure;
   const artifact = prebuiltArtifact(model, fn);
   if (artifact && !existsSync(artifact.zip)) {
     onWarning({
@@ -142,7 +142,6 @@ export function createRuntimeApiLauncher(options: RuntimeApiLauncherOptions): In
     // Lambda runs /var/task/bootstrap, else /opt/bootstrap: the last layer that has one, extracted over the others.
     const layerDirs = [...(fn.localLayers ?? [])].reverse().map((layer) => layer.dir);
     const candidatesIn = (taskRoot: string) => [taskRoot, ...layerDirs].map((dir) => path.join(dir, 'bootstrap'));
-    const candidates = candidatesIn(model.serviceDir);
     const findBootstrap = (taskRoot: string) => candidatesIn(taskRoot).find((file) => isExecutableFile(file));
     const missing = (taskRoot: string) => ({
       errorType: 'Runtime.InvalidEntrypoint',
@@ -150,6 +149,7 @@ export function createRuntimeApiLauncher(options: RuntimeApiLauncherOptions): In
     });
     // A bootstrap in an artifact is only known once it is extracted, when an instance starts.
     if (!artifact && !findBootstrap(model.serviceDir)) {
+      const candidates = candidatesIn(model.serviceDir);
       const layers = candidates.length > 1 ? ' nor in its layers' : '';
       onWarning({
         code: 'RUNTIME_BOOTSTRAP_MISSING',
@@ -165,7 +165,7 @@ export function createRuntimeApiLauncher(options: RuntimeApiLauncherOptions): In
   }
 
   /** The service folder, or the function's artifact extracted, as Lambda's /var/task holds the zip's content. */
-  async function prepareTaskRoot(): Promise<string | { errorType: string; errorMessage: string }> {
+  async function prepareTaskRoot(): Promise<string | LaunchFailure> {
     if (!artifact || !existsSync(artifact.zip)) return model.serviceDir;
     try {
       await extractArtifact(artifact);
@@ -214,6 +214,9 @@ export function createRuntimeApiLauncher(options: RuntimeApiLauncherOptions): In
     return instance;
   };
 }
+
+/** What an invocation fails with when no environment can start, in Lambda's terms. */
+type LaunchFailure = { errorType: string; errorMessage: string };
 
 const notedMismatches = new Set<string>();
 const notedBrokenArtifacts = new Set<string>();
