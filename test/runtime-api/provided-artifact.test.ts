@@ -35,6 +35,15 @@ functions:
       - websocket:
           route: echo
           routeResponseSelectionExpression: $default
+  pyEcho:
+    runtime: python3.12
+    handler: app/handler.echo
+    package:
+      artifact: build/python.zip
+    events:
+      - websocket:
+          route: pyEcho
+          routeResponseSelectionExpression: $default
   notBuilt:
     handler: bootstrap
     package:
@@ -52,6 +61,9 @@ describe('wsgate dev: a provided.al2023 function that deploys from its own zip (
     await writeFile(path.join(dir, 'serverless.yml'), serverlessYml);
     await mkdir(path.join(dir, 'target/lambda/echo'), { recursive: true });
     await writeZip(path.join(dir, 'target/lambda/echo/bootstrap.zip'), { bootstrap: { text: bootstrap, mode: 0o755 }, VERSION: { text: 'v1' } });
+    await mkdir(path.join(dir, 'build'));
+    const handlerPy = 'import os\n\ndef echo(event, context):\n    return {"statusCode": 200, "body": "python in " + os.environ["LAMBDA_TASK_ROOT"] + ", cwd " + os.getcwd()}\n';
+    await writeZip(path.join(dir, 'build/python.zip'), { 'app/__init__.py': { text: '' }, 'app/handler.py': { text: handlerPy } });
     cli = runCli(['dev', '--config', path.join(dir, 'serverless.yml'), '--port', '0', '--no-watch']);
   }, 30_000);
 
@@ -60,12 +72,16 @@ describe('wsgate dev: a provided.al2023 function that deploys from its own zip (
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("runs the bootstrap from the zip's content, which is its task root and working folder, as Lambda's /var/task", async () => {
+  it("runs the bootstrap (and a Python handler) from the zip's content, which is the task root and working folder, as Lambda's /var/task", async () => {
     const line = await cli.waitForLine(/WebSocket:/);
     const client = await openClient(`ws://127.0.0.1:${/ws:\/\/127\.0\.0\.1:(\d+)\/dev/.exec(line)![1]}/dev`);
     client.ws.send(JSON.stringify({ action: 'echo' }));
     const taskRoot = path.join(dir, '.wsgate/artifacts/echo');
     expect(await client.nextMessage()).toBe(`v1 in ${taskRoot}, cwd ${taskRoot}`);
+    // A Python function's module is imported from its zip too (there is no app/ in the service folder).
+    client.ws.send(JSON.stringify({ action: 'pyEcho' }));
+    const pythonRoot = path.join(dir, '.wsgate/artifacts/pyEcho');
+    expect(await client.nextMessage()).toBe(`python in ${pythonRoot}, cwd ${pythonRoot}`);
     client.ws.close();
   });
 
