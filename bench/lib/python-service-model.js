@@ -14,6 +14,7 @@ export function buildModel(routes) {
   return {
     service: 'bench', serviceDir, configFile: path.join(serviceDir, 'serverless.yml'), stage: 'dev', region: 'us-east-1',
     provider: { name: 'aws', runtime: 'nodejs22.x', environment: {} }, custom: {}, functions,
+    package: { patterns: [], individually: false, excludeDevDependencies: true },
     websocket: { apiName: 'dev-bench-websockets', routeSelectionExpression: '$request.body.action', description: 'Serverless Websockets', useProviderTags: false,
       routes: routes ? Object.keys(runtimes).map((key) => ({ routeKey: key, functionKey: key, routeResponseSelectionExpression: '$default' })) : [], authorizers: new Map() },
   };

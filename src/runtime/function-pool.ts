@@ -438,12 +438,14 @@ export class FunctionPool {
     const instance = new HandlerInstance({
       id,
       functionKey: fn.key,
-      runnerPath,
-      execArgv: [
-        ...memoryFlags(fn.memorySize),
-        ...(plan.kind === 'load' && plan.compiled ? ['--enable-source-maps'] : []),
-        ...(this.options.inspectPort !== undefined ? [`--inspect=127.0.0.1:${this.options.inspectPort}`] : []),
-      ],
+      program: {
+        runnerPath,
+        execArgv: [
+          ...memoryFlags(fn.memorySize),
+          ...(plan.kind === 'load' && plan.compiled ? ['--enable-source-maps'] : []),
+          ...(this.options.inspectPort !== undefined ? [`--inspect=127.0.0.1:${this.options.inspectPort}`] : []),
+        ],
+      },
       env: { ...this.options.env, AWS_LAMBDA_LOG_STREAM_NAME: createLogStreamName() },
       cwd: serviceDir,
       batchScheduling: this.options.batchScheduling,
@@ -458,8 +460,10 @@ export class FunctionPool {
 
   private async launchInstance(launch: InstanceLauncher, id: string): Promise<PoolInstance | 'closed' | LambdaError> {
     const launched = await launch({
+      id,
       env: { ...this.options.env, AWS_LAMBDA_LOG_STREAM_NAME: createLogStreamName() },
       onSettled: (settled) => this.settled(settled),
+      onCpuUsed: (micros) => this.cpu.record(micros),
       onServiceTime: (ms) => this.recordServiceTime(ms),
     });
     if (!('run' in launched)) {

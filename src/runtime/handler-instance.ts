@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
@@ -43,8 +43,11 @@ export interface HandlerInstanceOptions {
   /** Its name in the pool (`echo#2`), on its log lines. */
   id: string;
   functionKey: string;
-  runnerPath: string;
-  execArgv: string[];
+  /**
+   * The Node runner with its Node options, or another program that speaks the runner's protocol (the bundled
+   * Python runtime's channel mode): the same pipes, invocations on `INVOCATIONS_FD`, JSON lines on the IPC channel.
+   */
+  program: { runnerPath: string; execArgv: string[] } | { command: string; args: string[] };
   env: Record<string, string>;
   cwd: string;
   /** Run the process under SCHED_BATCH where the platform has it (`preferBatchScheduling`). */
@@ -143,17 +146,21 @@ export class HandlerInstance {
 
   constructor(private readonly options: HandlerInstanceOptions) {
     this.id = options.id;
-    this.child = fork(options.runnerPath, [], {
+    const spawnOptions = {
       cwd: options.cwd,
       env: options.env,
-      execArgv: options.execArgv,
       // The IPC channel, then the invocations pipe at the runner's INVOCATIONS_FD.
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
-      serialization: 'json',
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'] as ('ignore' | 'pipe' | 'ipc')[],
+      serialization: 'json' as const,
       // Its own process group: Ctrl-C in the terminal reaches the gateway only (which then runs $disconnect
       // handlers on live instances), and a kill takes the processes the handler started along.
       detached: GROUP_KILL,
-    });
+    };
+    const { program } = options;
+    this.child =
+      'runnerPath' in program
+        ? fork(program.runnerPath, [], { ...spawnOptions, execArgv: program.execArgv })
+        : spawn(program.command, program.args, spawnOptions);
     this.invocationsPipe = this.child.stdio[INVOCATIONS_FD] as Writable;
     // A write to a process that just ended fails here; its exit settles what the write carried.
     this.invocationsPipe.on('error', ignoreSendError);

@@ -11,7 +11,7 @@ import { layerNodePaths } from './layer-environment.js';
 import { locateRunner } from './locate-runner.js';
 import { parseHandler, type HandlerReference } from './parse-handler.js';
 import { createExecuteApiProxy, type ExecuteApiProxy } from './runtime-api/execute-api-proxy.js';
-import { createRuntimeApiLauncher, usesRuntimeApi } from './runtime-api/runtime-api-launcher.js';
+import { createRuntimeApiLauncher, runsOnPythonChannel, usesRuntimeApi } from './runtime-api/runtime-api-launcher.js';
 import type { LambdaError } from './runner/protocol.js';
 import { watchService, type ServiceWatcher } from './watch-service.js';
 
@@ -134,12 +134,14 @@ export function createNodeInvoker(model: ServiceModel, options: NodeInvokerOptio
         env,
         invokedFunctionArn,
         batchScheduling: poolSettings.batchScheduling,
+        attributeLogs: poolSettings.attributeLogs,
         onLog,
         onWarning,
         ...(proxy ? { proxy } : {}),
         ...(debugpy ? { debugpy } : {}),
       });
-      const growAfterMs = Math.min(poolSettings.growAfterMs, RUNTIME_API_GROW_AFTER_MS);
+      // Nothing waits inside a Runtime API environment; Python's channel mode queues as the Node runner does.
+      const growAfterMs = runsOnPythonChannel(model, fn) ? poolSettings.growAfterMs : Math.min(poolSettings.growAfterMs, RUNTIME_API_GROW_AFTER_MS);
       pools.set(fn.key, new FunctionPool({ ...poolSettings, growAfterMs, fn, reference, env, invokedFunctionArn, launch }));
       continue;
     }

@@ -23,9 +23,13 @@ export interface PoolInstance {
 
 /** What the pool hands an instance it starts: its environment and the hooks it reports through. */
 export interface InstanceHooks {
+  /** Its name in the pool (`echo#2`), on its log lines. */
+  id: string;
   env: Record<string, string>;
   onSettled(instance: PoolInstance): void;
   onServiceTime(ms: number): void;
+  /** CPU time (µs) the process used since it last told, where the runtime measures it (the pool's CPU pressure). */
+  onCpuUsed(micros: number): void;
 }
 
 /** Starts one execution environment of a function that does not run in the Node runner. */

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { FunctionModel, ServiceModel } from '../../config/model.js';
 import type { ErrorDetail } from '../../errors.js';
 import type { HandlerLogEntry } from '../node-invoker.js';
-import type { InstanceLauncher } from '../pool-instance.js';
+import { HandlerInstance } from '../handler-instance.js';
+import type { InstanceHooks, InstanceLauncher, PoolInstance } from '../pool-instance.js';
 import { extractArtifact, prebuiltArtifact } from './artifact-task-root.js';
 import type { ExecuteApiProxy } from './execute-api-proxy.js';
 import { findExecutable, isExecutableFile } from './find-executable.js';
@@ -23,6 +24,16 @@ export function usesRuntimeApi(runtime: string): boolean {
   return /^python3\.\d+$/.test(runtime) || runtime === 'provided' || runtime.startsWith('provided.');
 }
 
+/**
+ * Whether a function runs on the bundled Python runtime's channel mode (the Node runner's protocol: invocations
+ * queued ahead, one wake-up for many) rather than against a Runtime API of its own: every Python function, unless
+ * `custom.wsgate.pythonRuntimeApi: true` asks for the Runtime API (docs/runtime.md).
+ */
+export function runsOnPythonChannel(model: ServiceModel, fn: FunctionModel): boolean {
+  if (!fn.runtime.startsWith('python')) return false;
+  return (model.custom.wsgate as Record<string, unknown> | undefined)?.pythonRuntimeApi !== true;
+}
+
 export interface RuntimeApiLauncherOptions {
   model: ServiceModel;
   fn: FunctionModel;
@@ -30,6 +41,8 @@ export interface RuntimeApiLauncherOptions {
   env: Record<string, string>;
   invokedFunctionArn: string;
   batchScheduling: boolean;
+  /** See `NodeInvokerOptions.attributeLogs` (Python's channel mode tags the lines too). */
+  attributeLogs?: boolean;
   onLog: (entry: HandlerLogEntry) => void;
   /** Sends a bootstrap's HTTP(S) clients to the gateway for the API's AWS host names (`provided.*` only). */
   proxy?: ExecuteApiProxy;
@@ -180,6 +193,29 @@ export function createRuntimeApiLauncher(options: RuntimeApiLauncherOptions): In
     }
   }
 
+  const channel = runsOnPythonChannel(model, fn);
+  /** A Python environment on the runner's protocol: the pool may queue invocations in it, as in a Node one. */
+  const startOnChannel = (program: RuntimeApiProcess, env: Record<string, string>, hooks: InstanceHooks): PoolInstance =>
+    new HandlerInstance({
+      id: hooks.id,
+      functionKey: fn.key,
+      program: { command: program.command, args: program.args },
+      env,
+      cwd: program.cwd,
+      batchScheduling: options.batchScheduling,
+      init: {
+        type: 'init',
+        handler: fn.handler,
+        timeoutMs: fn.timeout * 1000,
+        invokedFunctionArn: options.invokedFunctionArn,
+        ...(options.attributeLogs ? { attributeLogs: true } : {}),
+      },
+      onLog: options.onLog,
+      onSettled: hooks.onSettled,
+      onCpuUsed: hooks.onCpuUsed,
+      onServiceTime: hooks.onServiceTime,
+    });
+
   return async (hooks) => {
     const taskRoot = await prepareTaskRoot();
     if (typeof taskRoot !== 'string') return taskRoot;
@@ -196,16 +232,19 @@ export function createRuntimeApiLauncher(options: RuntimeApiLauncherOptions): In
     if (options.proxy && !fn.runtime.startsWith('python')) Object.assign(env, await options.proxy.environment(env));
     // What botocore (and the other SDKs that read it) trusts, for the gateway's own TLS certificate.
     if (env.NODE_EXTRA_CA_CERTS && !env.AWS_CA_BUNDLE) env.AWS_CA_BUNDLE = env.NODE_EXTRA_CA_CERTS;
-    const instance = await RuntimeApiInstance.start({
-      ...hooks,
-      env,
-      functionKey: fn.key,
-      process: withMemoryLimit(command, fn.memorySize),
-      invokedFunctionArn: options.invokedFunctionArn,
-      timeoutMs: fn.timeout * 1000,
-      batchScheduling: options.batchScheduling,
-      onLog: options.onLog,
-    });
+    const limited = withMemoryLimit(command, fn.memorySize);
+    const instance = channel
+      ? startOnChannel(limited, env, hooks)
+      : await RuntimeApiInstance.start({
+          ...hooks,
+          env,
+          functionKey: fn.key,
+          process: limited,
+          invokedFunctionArn: options.invokedFunctionArn,
+          timeoutMs: fn.timeout * 1000,
+          batchScheduling: options.batchScheduling,
+          onLog: options.onLog,
+        });
     // debugpy listens before it runs the bootstrap, so by the time the bootstrap asks for work a debugger can attach.
     if (listening !== undefined) {
       const line = `debugpy listening on 127.0.0.1:${listening}: attach a Python debugger there`;

@@ -11,6 +11,8 @@ import sys
 import time
 import traceback
 
+import _wsgate_channel
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -259,30 +261,62 @@ def to_json(value):
     return json.dumps(value, default=default)
 
 
-def handle(client, handler, headers, body):
-    request_id = headers.get("lambda-runtime-aws-request-id")
+def new_trace_id():
+    """X-Ray's trace header as Lambda passes it (sampling off locally)."""
+    return "Root=1-{:08x}-{};Parent={};Sampled=0".format(int(time.time()), os.urandom(12).hex(), os.urandom(8).hex())
+
+
+def run_invocation(handler, request_id, deadline_ms, invoked_function_arn, body, trace_id=None, identity=None, client_context=None):
+    """Runs one invocation: ("response", its JSON text) or ("error", the runtime's error document)."""
     RequestIdFilter.request_id = request_id
-    os.environ["_X_AMZN_TRACE_ID"] = headers.get("lambda-runtime-trace-id") or ""
+    os.environ["_X_AMZN_TRACE_ID"] = trace_id or new_trace_id()
     try:
         context = LambdaContext(
             request_id,
-            int(headers.get("lambda-runtime-deadline-ms")),
-            headers.get("lambda-runtime-invoked-function-arn"),
-            make_identity(headers.get("lambda-runtime-cognito-identity")),
-            make_client_context(headers.get("lambda-runtime-client-context")),
+            deadline_ms,
+            invoked_function_arn,
+            make_identity(identity),
+            make_client_context(client_context),
         )
         event = json.loads(body) if body else None
         result = handler(event, context)
         try:
-            document = to_json(result)
+            return "response", to_json(result)
         except (TypeError, ValueError) as e:
             raise FaultException("Runtime.MarshalError", "Unable to marshal response: {}".format(str(e)))
     except Exception:
         error = fault_result(sys.exc_info(), request_id)
         log_error(error)
-        client.post("invocation/{}/error".format(request_id), json.dumps(error), error["errorType"])
-        return
-    client.post("invocation/{}/response".format(request_id), document)
+        return "error", error
+
+
+def handle(client, handler, headers, body):
+    request_id = headers.get("lambda-runtime-aws-request-id")
+    kind, payload = run_invocation(
+        handler,
+        request_id,
+        int(headers.get("lambda-runtime-deadline-ms")),
+        headers.get("lambda-runtime-invoked-function-arn"),
+        body,
+        headers.get("lambda-runtime-trace-id") or "",
+        headers.get("lambda-runtime-cognito-identity"),
+        headers.get("lambda-runtime-client-context"),
+    )
+    if kind == "error":
+        client.post("invocation/{}/error".format(request_id), json.dumps(payload), payload["errorType"])
+    else:
+        client.post("invocation/{}/response".format(request_id), payload)
+
+
+def load_handler():
+    install_logging()
+    return get_handler(os.environ["_HANDLER"])
+
+
+def init_failure(exc_info):
+    error = fault_result(exc_info)
+    log_error(error)
+    return error
 
 
 def main():
@@ -292,13 +326,17 @@ def main():
         sys.path.pop(0)
     task_root = os.environ.get("LAMBDA_TASK_ROOT", os.getcwd())
     sys.path.insert(0, task_root)
+    if "NODE_CHANNEL_FD" in os.environ:
+        # Started by wsgate on its own channel (docs/runtime.md); not a variable of Lambda's, so handlers do not see it.
+        channel_fd = int(os.environ.pop("NODE_CHANNEL_FD"))
+        os.environ.pop("NODE_CHANNEL_SERIALIZATION_MODE", None)
+        _wsgate_channel.serve(channel_fd, load_handler, run_invocation, init_failure)
+        return
     client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
-    install_logging()
     try:
-        handler = get_handler(os.environ["_HANDLER"])
+        handler = load_handler()
     except Exception:
-        error = fault_result(sys.exc_info())
-        log_error(error)
+        error = init_failure(sys.exc_info())
         client.post("init/error", json.dumps(error), error["errorType"])
         client.flush()
         sys.exit(1)
