@@ -6,8 +6,8 @@ import type { Invoker } from '../../src/runtime/invoker.js';
 import { createNodeInvoker } from '../../src/runtime/node-invoker.js';
 import { buildServiceModel } from '../support/service-model.js';
 
-// The same handler behaviours written for Node (the runner's own channel) and for Python (the Lambda Runtime
-// API) must give the gateway the same results.
+// The same handler behaviours written for Node (the runner's own channel) and for Python (on the same channel, and
+// against the Lambda Runtime API with custom.wsgate.pythonRuntimeApi) must give the gateway the same results.
 const NODE_HANDLER = `
 let calls = 0;
 exports.value = async (event) => ({ statusCode: 200, body: event.text });
@@ -52,6 +52,7 @@ exit 1
 const python = process.env.WSGATE_TEST_PYTHON ?? 'python3';
 let dir: string;
 let invoker: Invoker;
+let runtimeApiInvoker: Invoker;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'wsgate-contract-'));
@@ -71,20 +72,26 @@ beforeAll(async () => {
     functions[`python-${name}`] = { handler: `handler.${name === 'raise' ? 'raise_' : name}`, runtime: 'python3.12', timeout: 1 };
   }
   invoker = createNodeInvoker(buildServiceModel({ service: 'contract', serviceDir: dir, functions, custom: { wsgate: { python } } }));
+  runtimeApiInvoker = createNodeInvoker(
+    buildServiceModel({ service: 'contract', serviceDir: dir, functions, custom: { wsgate: { python, pythonRuntimeApi: true } } }),
+  );
 });
 
 afterAll(async () => {
   await invoker?.close();
+  await runtimeApiInvoker?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
-describe.each(['node', 'python'])('runtime contract: %s', (runtime) => {
+describe.each(['node', 'python', 'python-runtime-api'])('runtime contract: %s', (variant) => {
+  const runtime = variant === 'node' ? 'node' : 'python';
+  const target = () => (variant === 'python-runtime-api' ? runtimeApiInvoker : invoker);
   it('passes the returned value on', async () => {
-    expect(await invoker.invoke(`${runtime}-value`, { text: 'hi' })).toMatchObject({ ok: true, value: { statusCode: 200, body: 'hi' } });
+    expect(await target().invoke(`${runtime}-value`, { text: 'hi' })).toMatchObject({ ok: true, value: { statusCode: 200, body: 'hi' } });
   });
 
   it('reports a raised error with its type and message', async () => {
-    expect(await invoker.invoke(`${runtime}-raise`, {})).toMatchObject({
+    expect(await target().invoke(`${runtime}-raise`, {})).toMatchObject({
       ok: false,
       kind: 'error',
       error: { errorType: 'TypeError', errorMessage: 'bad input' },
@@ -92,12 +99,12 @@ describe.each(['node', 'python'])('runtime contract: %s', (runtime) => {
   });
 
   it('keeps module state in the warm instance', async () => {
-    expect(await invoker.invoke(`${runtime}-state`, {})).toMatchObject({ ok: true, value: 1 });
-    expect(await invoker.invoke(`${runtime}-state`, {})).toMatchObject({ ok: true, value: 2 });
+    expect(await target().invoke(`${runtime}-state`, {})).toMatchObject({ ok: true, value: 1 });
+    expect(await target().invoke(`${runtime}-state`, {})).toMatchObject({ ok: true, value: 2 });
   });
 
   it("fails an invocation past the function's timeout with Sandbox.Timedout", async () => {
-    const result = await invoker.invoke(`${runtime}-sleep`, {}, { awsRequestId: 'timeout-1' });
+    const result = await target().invoke(`${runtime}-sleep`, {}, { awsRequestId: 'timeout-1' });
     expect(result).toMatchObject({
       ok: false,
       kind: 'timeout',
@@ -106,12 +113,12 @@ describe.each(['node', 'python'])('runtime contract: %s', (runtime) => {
   });
 
   it('reports an exit during the invocation as Runtime.ExitError, then starts a fresh instance', async () => {
-    expect(await invoker.invoke(`${runtime}-quit`, {}, { awsRequestId: 'exit-1' })).toMatchObject({
+    expect(await target().invoke(`${runtime}-quit`, {}, { awsRequestId: 'exit-1' })).toMatchObject({
       ok: false,
       kind: 'crash',
       error: { errorType: 'Runtime.ExitError', errorMessage: 'RequestId: exit-1 Error: Runtime exited with error: exit status 2' },
     });
-    expect(await invoker.invoke(`${runtime}-value`, { text: 'again' })).toMatchObject({ ok: true, value: { body: 'again' } });
+    expect(await target().invoke(`${runtime}-value`, { text: 'again' })).toMatchObject({ ok: true, value: { body: 'again' } });
   });
 });
 

@@ -107,7 +107,9 @@ class Channel:
             for line in lines:
                 id_json, _, event_json = line.partition(b"\t")
                 id_text = id_json.decode("utf-8")
-                parsed.append((json.loads(id_text), id_text, event_json))
+                # A JSON string; the gateway's request ids (UUIDs) have nothing to unescape.
+                request_id = id_text[1:-1] if "\\" not in id_text else json.loads(id_text)
+                parsed.append((request_id, id_text, event_json))
             with self.queue_lock:
                 self.queue.extend(parsed)
 
