@@ -1,5 +1,6 @@
-// The Lambda Runtime API (Python's bundled bootstrap) against the Node runner's own channel, in the same run:
-// (1) invocations per second of an echo handler through the invoker, one warm instance; (2) a Python echo through
+// Python's bundled bootstrap on the Node runner's channel (the default) and against the Lambda Runtime API
+// (custom.wsgate.pythonRuntimeApi), and the Node runner, in the same run: (1) invocations per second of an echo
+// handler through the invoker, one warm instance, and the cost of each; (2) a Python echo through
 // a route response with C = 1/10/100 WebSocket clients, each sending its next message when the answer came,
 // against the same echo in Node; (3) the same Python echo against serverless-offline's Python mode (its own python3
 // process per function instance), C = 1/10/100, in the same run.
@@ -24,20 +25,21 @@ async function measure(concurrency, once) {
 const line = (label, value, unit) => console.log(`${label.padEnd(52)} ${value.toFixed(value < 100 ? 1 : 0).padStart(9)} ${unit}`);
 
 // (1) The invoker alone.
-const invoker = createNodeInvoker(buildModel(false), { onLog: () => {}, maxInstancesPerFunction: 1 });
 const event = { requestContext: { routeKey: 'echo', connectionId: 'L0SM9cOFvHcCIhw=' }, body: '{"action":"echo"}' };
 const perInvocation = {};
-for (const key of Object.keys(runtimes)) {
+const paths = [['node', 'node', false], ['python (channel)', 'python', false], ['python (Runtime API)', 'python', true]];
+for (const [label, key, pythonRuntimeApi] of paths) {
+  const invoker = createNodeInvoker(buildModel(false, { pythonRuntimeApi }), { onLog: () => {}, maxInstancesPerFunction: 1 });
   const first = await invoker.invoke(key, event);
-  if (!first.ok) throw new Error(`${key} echo failed: ${JSON.stringify(first)}`);
+  if (!first.ok) throw new Error(`${label} echo failed: ${JSON.stringify(first)}`);
   const rate = await measure(1, () => invoker.invoke(key, event));
-  perInvocation[key] = 1e6 / rate;
-  line(`${key}: invocations/s, 1 warm instance, sequential`, rate, '/s');
+  perInvocation[label] = 1e6 / rate;
+  line(`${label}: invocations/s, 1 warm instance, sequential`, rate, '/s');
+  await invoker.close();
 }
-await invoker.close();
-line('Runtime API (python) cost per invocation', perInvocation.python, 'µs');
-line('Node channel cost per invocation', perInvocation.node, 'µs');
-console.log(`ratio Runtime API / Node channel per invocation: ${(perInvocation.python / perInvocation.node).toFixed(2)}x`);
+for (const label of Object.keys(perInvocation)) line(`${label}: cost per invocation`, perInvocation[label], 'µs');
+console.log(`ratio Runtime API / Node channel per invocation: ${(perInvocation['python (Runtime API)'] / perInvocation.node).toFixed(2)}x`);
+console.log(`ratio Python channel / Node channel per invocation: ${(perInvocation['python (channel)'] / perInvocation.node).toFixed(2)}x`);
 
 // (2) Through the gateway.
 const connectOnce = (url) => new Promise((resolve) => {

@@ -95,6 +95,23 @@ describe('Python on the runner channel', () => {
     }
   });
 
+  it('keeps the answers of quick invocations queued just before one that hangs past its timeout', async () => {
+    const oneSecond = createNodeInvoker(
+      buildServiceModel({ service: 'channel', serviceDir: dir, functions: functions(1), custom: { wsgate: { python } } }),
+      { maxInstancesPerFunction: 1 },
+    );
+    try {
+      await oneSecond.invoke('slow', { seconds: 0 });
+      // Written to the environment in one write: the quick ones' answers wait there for each other.
+      const quick = Array.from({ length: 5 }, () => oneSecond.invoke('slow', { seconds: 0 }));
+      const hanging = oneSecond.invoke('slow', { seconds: 30 }, { awsRequestId: 'hangs' });
+      expect(await Promise.all(quick)).toEqual(Array.from({ length: 5 }, () => expect.objectContaining({ ok: true, value: 'slow done' })));
+      expect(await hanging).toMatchObject({ ok: false, kind: 'timeout', error: { errorType: 'Sandbox.Timedout', errorMessage: 'RequestId: hangs Error: Task timed out after 1.00 seconds' } });
+    } finally {
+      await oneSecond.close();
+    }
+  });
+
   it('passes a result with NaN on as its text, as the Runtime API does', async () => {
     const expected = await runtimeApi.invoke('nan', {});
     expect(expected).toMatchObject({ ok: true, value: '{"value": NaN}' });
