@@ -319,6 +319,7 @@ export const CONFIG_SCHEMA = {
                 anyOf: [{ type: ['string', 'number', 'boolean', 'null'] }, { $ref: '#/definitions/cfFunction' }],
               },
             },
+            pythonRuntimeApi: { type: 'boolean', description: 'true (Python functions run against a Lambda Runtime API of their own) or false' },
             imports: {
               type: ['object', 'null'],
               description: 'a map of export names (of other stacks, for Fn::ImportValue) to local values',

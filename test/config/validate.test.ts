@@ -58,6 +58,24 @@ functions:
     expect(issue.location?.line).toBe(lineOf(yaml, 'handler: index'));
   });
 
+  it('custom.wsgate.pythonRuntimeApi other than true or false: an error at its line', async () => {
+    const yaml = `service: svc
+provider:
+  name: aws
+  runtime: python3.12
+custom:
+  wsgate:
+    pythonRuntimeApi: yes please
+functions:
+  f:
+    handler: handler.f
+`;
+    const issue = only(await loadError(yaml));
+    expect(issue.path).toBe('custom.wsgate.pythonRuntimeApi');
+    expect(issue.location?.line).toBe(lineOf(yaml, 'pythonRuntimeApi:'));
+    expect(`${issue.message} ${issue.hint ?? ''}`).toMatch(/true|false|boolean/);
+  });
+
   it('FUNCTION_MISSING_IN_SERVICE: an authorizer naming an unknown function', async () => {
     const yaml = `service: svc
 provider:

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Invoker } from '../../src/runtime/invoker.js';
-import { createNodeInvoker, type HandlerLogEntry } from '../../src/runtime/node-invoker.js';
+import { createNodeInvoker, type HandlerLogEntry, type NodeInvokerOptions } from '../../src/runtime/node-invoker.js';
 import { buildServiceModel } from '../support/service-model.js';
 
 // What Python's channel mode (the Node runner's protocol) adds to the Runtime API's behaviour: invocations queued
@@ -35,18 +35,18 @@ let channel: Invoker;
 let runtimeApi: Invoker;
 const logs: HandlerLogEntry[] = [];
 
-function functions(timeout: number) {
+/** An invoker of the handlers above, each function with this timeout (seconds). */
+function invokerOf(timeout: number, options: NodeInvokerOptions = {}, pythonRuntimeApi = false): Invoker {
   const names = ['count', 'slow', 'quick', 'nan', 'huge', 'environment'];
-  return Object.fromEntries(names.map((name) => [name, { handler: `handler.${name}`, runtime: 'python3.12', timeout }]));
+  const functions = Object.fromEntries(names.map((name) => [name, { handler: `handler.${name}`, runtime: 'python3.12', timeout }]));
+  return createNodeInvoker(buildServiceModel({ service: 'channel', serviceDir: dir, functions, custom: { wsgate: { python, pythonRuntimeApi } } }), options);
 }
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'wsgate-python-channel-'));
   await writeFile(path.join(dir, 'handler.py'), HANDLER);
-  const model = (pythonRuntimeApi: boolean) =>
-    buildServiceModel({ service: 'channel', serviceDir: dir, functions: functions(10), custom: { wsgate: { python, pythonRuntimeApi } } });
-  channel = createNodeInvoker(model(false), { maxInstancesPerFunction: 1, attributeLogs: true, onLog: (entry) => logs.push(entry) });
-  runtimeApi = createNodeInvoker(model(true));
+  channel = invokerOf(10, { maxInstancesPerFunction: 1, attributeLogs: true, onLog: (entry) => logs.push(entry) });
+  runtimeApi = invokerOf(10, {}, true);
 });
 
 afterAll(async () => {
@@ -77,10 +77,7 @@ describe('Python on the runner channel', () => {
   });
 
   it('hands an invocation queued behind a slow one back to the pool, which runs it in another environment first', async () => {
-    const two = createNodeInvoker(
-      buildServiceModel({ service: 'channel', serviceDir: dir, functions: functions(10), custom: { wsgate: { python } } }),
-      { maxInstancesPerFunction: 2 },
-    );
+    const two = invokerOf(10, { maxInstancesPerFunction: 2 });
     try {
       await two.invoke('slow', { seconds: 0 });
       const order: string[] = [];
@@ -96,10 +93,7 @@ describe('Python on the runner channel', () => {
   });
 
   it('keeps the answers of quick invocations queued just before one that hangs past its timeout', async () => {
-    const oneSecond = createNodeInvoker(
-      buildServiceModel({ service: 'channel', serviceDir: dir, functions: functions(1), custom: { wsgate: { python } } }),
-      { maxInstancesPerFunction: 1 },
-    );
+    const oneSecond = invokerOf(1, { maxInstancesPerFunction: 1 });
     try {
       await oneSecond.invoke('slow', { seconds: 0 });
       // Written to the environment in one write: the quick ones' answers wait there for each other.

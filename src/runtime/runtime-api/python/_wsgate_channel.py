@@ -154,7 +154,8 @@ class Channel:
 
     def send_result(self, id_text, outcome):
         kind, payload = outcome
-        if kind == "response" and len(payload) > MAX_RESPONSE_BYTES and len(payload.encode("utf-8")) > MAX_RESPONSE_BYTES:
+        # The encoder escapes everything outside ASCII: the text's length is its size in bytes.
+        if kind == "response" and len(payload) > MAX_RESPONSE_BYTES:
             kind, payload = "error", TOO_LARGE
         if kind == "response":
             if not _is_strict_json(payload):
