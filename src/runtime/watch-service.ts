@@ -9,7 +9,9 @@ export interface ServiceWatcher {
 }
 
 function isIgnored(relativePath: string): boolean {
-  return relativePath.split(/[\\/]/).some((segment) => IGNORED_FOLDERS.has(segment));
+  // A log file is never code: `wsgate dev > dev.log` in the service folder would otherwise reload the handlers on
+  // each line it prints, and print a line for each reload.
+  return relativePath.endsWith('.log') || relativePath.split(/[\\/]/).some((segment) => IGNORED_FOLDERS.has(segment));
 }
 
 function isDirectory(file: string): boolean {

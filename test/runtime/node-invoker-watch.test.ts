@@ -87,16 +87,17 @@ describe('createNodeInvoker: watch mode', () => {
     expect(await invoker.invoke('ts', { name: 'a' })).toMatchObject({ ok: true, value: { text: 'bonjour a' } });
   });
 
-  it('ignores changes under node_modules and .wsgate', async () => {
+  it('ignores changes under node_modules and .wsgate, and to log files', async () => {
     const { mkdir } = await import('node:fs/promises');
     await mkdir(path.join(fixture.dir, 'node_modules', 'dep'), { recursive: true });
     const reloaded = nextReload();
     await writeFile(path.join(fixture.dir, 'node_modules', 'dep', 'index.js'), 'module.exports = 1;\n');
     await writeFile(path.join(fixture.dir, '.wsgate', 'note.txt'), 'x');
+    await writeFile(path.join(fixture.dir, 'dev.log'), 'wsgate dev: …\n');
     // A change that does count, written last: the batch it reloads must not name the ignored ones.
     await writeFile(path.join(fixture.dir, 'marker.txt'), 'x');
     const changed = await reloaded;
     expect(changed).toContain('marker.txt');
-    expect(changed.some((p) => p.includes('node_modules') || p.includes('.wsgate'))).toBe(false);
+    expect(changed.some((p) => p.includes('node_modules') || p.includes('.wsgate') || p.endsWith('.log'))).toBe(false);
   });
 });
